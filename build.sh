@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Builds, serves and tests the MNIST autoencoder demo.
 #
-#   ./build.sh          build the deployable site into dist/
-#   ./build.sh serve    build, then serve dist/ on http://127.0.0.1:8000 (PORT=… to change)
-#   ./build.sh test     run every test: the native Rust tests, then the browser tests
-#   ./build.sh native   run the native Rust tests only
+#   ./build.sh            build the deployable site into dist/
+#   ./build.sh serve      build it, then serve dist/ on http://127.0.0.1:8000 (PORT=… to change)
+#   ./build.sh test       run every test: the native Rust tests, then the browser tests
+#   ./build.sh native     run the native Rust tests only
+#   ./build.sh browser    run the browser tests only
+#
+# It installs what is missing, and only that: the wasm32 target,
+# wasm-bindgen-cli at the version in Cargo.lock, the npm packages from
+# package-lock.json, and Debian's chromium for the browser tests.
 #
 # Cargo builds into $CARGO_TARGET_DIR, by default a folder under ~/.cache
 # that outlives the clone, so a second run reuses the compiled Burn crates.
@@ -12,24 +17,125 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mnist-autoencoder/target}"
+WASM_TARGET=wasm32-unknown-unknown
+CRATE=mnist_autoencoder
 
 log() { printf '\n==> %s\n' "$*" >&2; }
+
+ensure_wasm_target() {
+    if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
+        log "installing the $WASM_TARGET target"
+        rustup target add "$WASM_TARGET"
+    fi
+}
+
+# The CLI must match the wasm-bindgen crate exactly, which Cargo.lock pins.
+ensure_wasm_bindgen() {
+    local version
+    version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+    if [[ -z "$version" ]]; then
+        echo "error: wasm-bindgen is missing from Cargo.lock; run cargo build --target $WASM_TARGET first" >&2
+        exit 1
+    fi
+    if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $version" ]]; then
+        log "installing wasm-bindgen-cli $version (takes a few minutes, once)"
+        cargo install wasm-bindgen-cli --version "$version"
+    fi
+}
+
+ensure_npm_packages() {
+    local stamp=node_modules/.package-lock.sha256
+    local sum
+    sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$sum" ]]; then
+        log "installing npm packages (npm ci)"
+        npm ci --no-audit --no-fund
+        echo "$sum" > "$stamp"
+    fi
+}
+
+find_chromium() {
+    command -v chromium || command -v chromium-browser || command -v google-chrome || true
+}
+
+ensure_chromium() {
+    if [[ -z "$(find_chromium)" ]]; then
+        log "installing Debian's chromium for the browser tests"
+        if [[ $(id -u) -eq 0 ]]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+        else
+            sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+        fi
+    fi
+}
+
+# build_site PROFILE OUT_DIR: the wasm, its JS glue, the page and its
+# libraries, with relative URLs only, in one folder.
+build_site() {
+    local profile=$1 out=$2
+    ensure_wasm_target
+    log "building the wasm (profile $profile)"
+    cargo build --locked --lib --target "$WASM_TARGET" --profile "$profile"
+    ensure_wasm_bindgen
+    ensure_npm_packages
+
+    rm -rf "$out"
+    mkdir -p "$out/pkg" "$out/vendor"
+    wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
+        "$CARGO_TARGET_DIR/$WASM_TARGET/$profile/$CRATE.wasm"
+    if [[ "$profile" == web ]] && command -v wasm-opt > /dev/null; then
+        log "optimising the wasm with $(wasm-opt --version)"
+        if wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+            --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            "$out/pkg/${CRATE}_bg.wasm" -o "$out/pkg/${CRATE}_bg.opt.wasm"; then
+            mv "$out/pkg/${CRATE}_bg.opt.wasm" "$out/pkg/${CRATE}_bg.wasm"
+        else
+            echo "warning: wasm-opt failed; keeping the unoptimised wasm" >&2
+            rm -f "$out/pkg/${CRATE}_bg.opt.wasm"
+        fi
+    fi
+
+    cp -R www/. "$out/"
+    cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css "$out/vendor/"
+    cp node_modules/uplot/LICENSE "$out/vendor/uPlot.LICENSE" 2> /dev/null || true
+    log "site ready in $out ($(du -sh "$out" | cut -f1))"
+}
 
 native_tests() {
     log "native tests (cargo test, target dir $CARGO_TARGET_DIR)"
     cargo test --locked
 }
 
+browser_tests() {
+    build_site web-test dist-test
+    ensure_chromium
+    log "browser tests (headless Chromium, WebGPU on SwiftShader where there is no GPU)"
+    SITE_DIR="$PWD/dist-test" CHROMIUM="$(find_chromium)" npm test
+}
+
 command="${1:-build}"
 case "$command" in
+    build)
+        build_site web dist
+        ;;
+    serve)
+        build_site web dist
+        port="${PORT:-8000}"
+        log "serving dist/ on http://127.0.0.1:$port/ (Ctrl-C to stop)"
+        exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist
+        ;;
     native)
         native_tests
         ;;
+    browser)
+        browser_tests
+        ;;
     test)
         native_tests
+        browser_tests
         ;;
     *)
-        echo "unknown command: $command (expected build, serve, test or native)" >&2
+        echo "unknown command: $command (expected build, serve, test, native or browser)" >&2
         exit 2
         ;;
 esac

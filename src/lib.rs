@@ -19,3 +19,6 @@ pub mod weights;
 
 pub use model::{Autoencoder, AutoencoderConfig};
 pub use train::{Trainer, TrainingConfig};
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

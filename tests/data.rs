@@ -107,7 +107,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Parses a served file whose manifest entry matches it.
 fn parse_file(file: &[u8], count: usize) -> Result<Shard, ShardError> {
-    Shard::from_file("test-00.mnsd.gz", file, file.len() as u64, &sha256_hex(file), count)
+    Shard::from_file("test-00.mnsd", file, file.len() as u64, &sha256_hex(file), count)
 }
 
 #[test]
@@ -122,7 +122,7 @@ fn shard_payload_round_trip() {
 fn shard_corruption_errors() {
     let shard = sample_shard();
     let payload = shard.to_payload();
-    let name = "test-00.mnsd.gz".to_string();
+    let name = "test-00.mnsd".to_string();
 
     let truncated = &payload[..payload.len() - 1];
     assert!(matches!(parse_file(&gzip(truncated), 50), Err(ShardError::Truncated { part: "the pixel values", .. })));

@@ -63,6 +63,19 @@ pub fn run(args: FiguresArgs) -> CliResult {
     std::fs::create_dir_all(&args.out).map_err(|error| format!("cannot create {}: {error}", args.out.display()))?;
     let failed = |error: inference::InferenceError| error.to_string();
 
+    let test_mse = pollster::block_on(mnist_autoencoder::train::evaluate(&model, &test, 2048, &device))
+        .map_err(|error| error.to_string())?;
+    let all: Vec<f32> = (0..test.len()).flat_map(|index| test.image(index)).collect();
+    let codes = pollster::block_on(inference::encode(&model, &all, &device)).map_err(failed)?;
+    let bottleneck = model.bottleneck();
+    let active = (0..bottleneck)
+        .filter(|unit| codes.iter().skip(*unit).step_by(bottleneck).any(|value| *value > 0.0))
+        .count();
+    println!(
+        "test MSE {test_mse:.5} over {} images; {active} of {bottleneck} bottleneck units are non-zero for some test image",
+        test.len()
+    );
+
     let original = test.image(args.index);
     let reconstruction = pollster::block_on(inference::reconstruct(&model, &original, &device)).map_err(failed)?;
     save_strip(&args.out.join("reconstruction.png"), &[&original, &reconstruction])?;

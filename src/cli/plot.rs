@@ -60,6 +60,7 @@ pub fn loss_curve(
         .configure_mesh()
         .x_desc("epoch")
         .y_desc("MSE")
+        .y_labels(12)
         .y_label_formatter(&|v| format!("{v:.3}"))
         .draw()
         .map_err(|e| draw_error(Box::new(e)))?;

@@ -34,7 +34,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 5)]
     patience: usize,
     /// Seed of the initial weights and the shuffles.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = TrainingConfig::new().seed)]
     seed: u64,
     /// Train on the first N training images only.
     #[arg(long)]
@@ -100,15 +100,19 @@ pub fn run(args: TrainArgs) -> CliResult {
             let seconds = epoch_start.elapsed().as_secs_f64();
             let test_mse = pollster::block_on(evaluate(&trainer.model(), &test, 2048, &device))
                 .map_err(|error| error.to_string())?;
-            progress.println(format!(
-                "epoch {:>3}: train loss {:.5}, test MSE {:.5}, learning rate {:.0e}{}, {:.1} s",
-                summary.epoch,
-                summary.train_loss,
-                test_mse,
-                report.learning_rate,
-                if summary.learning_rate_reduced { " (lowered)" } else { "" },
-                seconds
-            ));
+            // `suspend` rather than `ProgressBar::println`, which prints nothing
+            // when the output is not a terminal.
+            progress.suspend(|| {
+                println!(
+                    "epoch {:>3}: train loss {:.5}, test MSE {:.5}, learning rate {:.0e}{}, {:.1} s",
+                    summary.epoch,
+                    summary.train_loss,
+                    test_mse,
+                    report.learning_rate,
+                    if summary.learning_rate_reduced { ", lowered for the next epoch" } else { "" },
+                    seconds
+                )
+            });
             history.push(EpochPoint {
                 epoch: summary.epoch,
                 train_loss: summary.train_loss,
@@ -121,6 +125,11 @@ pub fn run(args: TrainArgs) -> CliResult {
     progress.finish_and_clear();
 
     let precision = if args.half { Precision::F16 } else { Precision::F32 };
+    for path in [&args.save, &args.plot] {
+        if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+        }
+    }
     let bytes = pollster::block_on(weights::to_bytes(&trainer.model(), precision)).map_err(|error| error.to_string())?;
     std::fs::write(&args.save, &bytes).map_err(|error| format!("cannot write {}: {error}", args.save.display()))?;
     plot::loss_curve(&args.plot, &history, &batch_losses, batches)?;

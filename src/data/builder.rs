@@ -43,7 +43,7 @@ pub enum BuildError {
 }
 
 /// Reads `train-*` and `t10k-*` IDX files (plain or `.gz`) from `mnist_dir`,
-/// writes `train-NN.mnsd.gz`, `test-NN.mnsd.gz` and `manifest.json` to
+/// writes `train-NN.mnsd`, `test-NN.mnsd` and `manifest.json` to
 /// `out_dir`, and returns the manifest.
 pub fn build(mnist_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result<Manifest, BuildError> {
     if options.shard_size == 0 {
@@ -59,7 +59,10 @@ pub fn build(mnist_dir: &Path, out_dir: &Path, options: &BuildOptions) -> Result
             let start = index * options.shard_size;
             let pixels = pixels[start * per_image..(start + labels.len()) * per_image].to_vec();
             let shard = Shard::new(pixels, labels.to_vec());
-            let file = format!("{name}-{index:02}.mnsd.gz");
+            // Not `.gz`: some static hosts send `.gz` files with
+            // `Content-Encoding: gzip`, the browser then inflates them
+            // before the page can check their SHA-256.
+            let file = format!("{name}-{index:02}.mnsd");
             let bytes = compress(&shard.to_payload(), options.iterations);
             let path = out_dir.join(&file);
             std::fs::write(&path, &bytes).map_err(|source| BuildError::Write { path, source })?;

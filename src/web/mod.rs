@@ -1,0 +1,352 @@
+//! Browser bindings: a thin `wasm-bindgen` layer over the crate. Plain Rust
+//! does the work; these functions only convert between JS and Rust values.
+//!
+//! The page runs one [`Demo`] inside a Web Worker and must not start a call
+//! before the previous one has finished (wasm-bindgen rejects re-entrant use
+//! of `&mut self`), so the worker serialises every call through a queue.
+
+mod convert;
+
+use burn::prelude::*;
+use js_sys::{Float32Array, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::data::{MnistSplit, Shard, Split};
+use crate::inference::{self, mse};
+use crate::model::{Autoencoder, AutoencoderConfig};
+use crate::preprocess::{self, Canvas, PixelFormat, Preprocessed};
+use crate::train::{self, Trainer, TrainingConfig};
+use crate::weights::{self, Precision};
+use convert::{to_js, to_js_error};
+
+/// Installs the panic hook, so a Rust panic shows its message in the console
+/// (and the worker reports it) instead of an opaque "unreachable".
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Training options sent by the page; missing fields take the recipe's defaults.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct TrainOptions {
+    epochs: usize,
+    batch_size: usize,
+    learning_rate: f64,
+    /// Train on the first `subset` training images only.
+    subset: Option<usize>,
+    seed: u64,
+    /// Keep every batch the same shape, which saves a shader compilation on WebGPU.
+    drop_last: bool,
+    /// Start from the current weights instead of a fresh model.
+    fine_tune: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        let recipe = TrainingConfig::new();
+        Self {
+            epochs: recipe.epochs,
+            batch_size: recipe.batch_size,
+            learning_rate: recipe.learning_rate,
+            subset: None,
+            seed: recipe.seed,
+            drop_last: false,
+            fine_tune: false,
+        }
+    }
+}
+
+/// One training step as the page sees it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StepResult {
+    epoch: usize,
+    epochs: usize,
+    batch: usize,
+    batches_per_epoch: usize,
+    batch_size: usize,
+    loss: f32,
+    learning_rate: f64,
+    /// Set on the last batch of an epoch.
+    epoch_train_loss: Option<f64>,
+    next_learning_rate: Option<f64>,
+    learning_rate_reduced: bool,
+    finished: bool,
+}
+
+/// Denoising result: the noisy input, the output and both errors.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DenoiseResult {
+    #[serde(with = "serde_bytes_f32")]
+    noisy: Vec<f32>,
+    #[serde(with = "serde_bytes_f32")]
+    denoised: Vec<f32>,
+    noisy_mse: f32,
+    denoised_mse: f32,
+}
+
+/// `Vec<f32>` to a JS array of numbers; the page wraps it in a Float32Array.
+mod serde_bytes_f32 {
+    pub fn serialize<S: serde::Serializer>(values: &[f32], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(values)
+    }
+}
+
+/// The demo's state in one browser worker: the device, the live model, the
+/// loaded MNIST splits and, while training, the trainer.
+#[wasm_bindgen]
+pub struct Demo {
+    device: Device,
+    backend: String,
+    model: Autoencoder,
+    trainer: Option<Trainer>,
+    train: MnistSplit,
+    test: MnistSplit,
+}
+
+#[wasm_bindgen]
+impl Demo {
+    /// Opens `backend` ("webgpu" or "cpu") and creates an untrained model.
+    /// Rejects with a message when WebGPU is missing or has no adapter.
+    pub async fn create(backend: &str) -> Result<Demo, JsError> {
+        let device = match backend {
+            "webgpu" => Device::wgpu_options()
+                .init_async()
+                .await
+                .map_err(|error| JsError::new(&format!("WebGPU is not available: {error}")))?,
+            "cpu" => Device::flex(),
+            other => return Err(JsError::new(&format!("unknown backend {other:?}, expected \"webgpu\" or \"cpu\""))),
+        };
+        let model = AutoencoderConfig::new().init(&device);
+        Ok(Demo {
+            device,
+            backend: backend.to_owned(),
+            model,
+            trainer: None,
+            train: MnistSplit::new(),
+            test: MnistSplit::new(),
+        })
+    }
+
+    /// "webgpu" or "cpu".
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.clone()
+    }
+
+    /// Checks a served shard file (size, SHA-256, format, image count) and
+    /// appends its images to `split` ("train" or "test").
+    #[wasm_bindgen(js_name = addShard)]
+    pub fn add_shard(
+        &mut self,
+        split: &str,
+        name: &str,
+        file: &[u8],
+        bytes: f64,
+        sha256: &str,
+        count: usize,
+    ) -> Result<(), JsError> {
+        let split = match split {
+            "train" => Split::Train,
+            "test" => Split::Test,
+            other => return Err(JsError::new(&format!("shard {name}: unknown split {other:?}"))),
+        };
+        let shard = Shard::from_file(name, file, bytes as u64, sha256, count).map_err(to_js_error)?;
+        match split {
+            Split::Train => self.train.push_shard(shard),
+            Split::Test => self.test.push_shard(shard),
+        }
+        Ok(())
+    }
+
+    /// Training images loaded so far.
+    #[wasm_bindgen(js_name = trainCount)]
+    pub fn train_count(&self) -> usize {
+        self.train.len()
+    }
+
+    /// Test images loaded so far.
+    #[wasm_bindgen(js_name = testCount)]
+    pub fn test_count(&self) -> usize {
+        self.test.len()
+    }
+
+    /// Test image `index`, 784 pixels in [0, 1].
+    #[wasm_bindgen(js_name = testImage)]
+    pub fn test_image(&self, index: usize) -> Result<Float32Array, JsError> {
+        self.check_test_index(index)?;
+        Ok(Float32Array::from(self.test.image(index).as_slice()))
+    }
+
+    /// Digit label of test image `index`.
+    #[wasm_bindgen(js_name = testLabel)]
+    pub fn test_label(&self, index: usize) -> Result<u8, JsError> {
+        self.check_test_index(index)?;
+        Ok(self.test.label(index))
+    }
+
+    /// All test labels, one byte each.
+    #[wasm_bindgen(js_name = testLabels)]
+    pub fn test_labels(&self) -> Uint8Array {
+        Uint8Array::from(self.test.labels())
+    }
+
+    /// Replaces the live model with weights from a file. A bad file is
+    /// rejected with a message and the current model stays in use.
+    #[wasm_bindgen(js_name = loadWeights)]
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<usize, JsError> {
+        let model = weights::from_bytes(bytes, &self.device).map_err(to_js_error)?;
+        let bottleneck = model.bottleneck();
+        self.model = model;
+        self.trainer = None;
+        Ok(bottleneck)
+    }
+
+    /// Serialises the live model's weights (f32), reading them from the device asynchronously.
+    #[wasm_bindgen(js_name = saveWeights)]
+    pub async fn save_weights(&self) -> Result<Uint8Array, JsError> {
+        let bytes = weights::to_bytes(&self.live_model(), Precision::F32).await.map_err(to_js_error)?;
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Starts training with `options` (see `TrainOptions`), from a fresh
+    /// model unless `fineTune` is set.
+    #[wasm_bindgen(js_name = startTraining)]
+    pub fn start_training(&mut self, options: JsValue) -> Result<(), JsError> {
+        let options: TrainOptions = if options.is_undefined() || options.is_null() {
+            TrainOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(|error| JsError::new(&format!("invalid training options: {error}")))?
+        };
+        if self.train.is_empty() {
+            return Err(JsError::new("no training images are loaded yet; wait for the first shard"));
+        }
+        let config = TrainingConfig::new()
+            .with_epochs(options.epochs)
+            .with_batch_size(options.batch_size)
+            .with_learning_rate(options.learning_rate)
+            .with_seed(options.seed)
+            .with_drop_last(options.drop_last);
+        let trainer = if options.fine_tune {
+            Trainer::from_model(self.live_model(), config, &self.device)
+        } else {
+            Trainer::new(&AutoencoderConfig::new(), config, &self.device)
+        }
+        .map_err(to_js_error)?;
+        if let Some(subset) = options.subset {
+            self.train = self.train.subset(subset);
+        }
+        self.trainer = Some(trainer);
+        Ok(())
+    }
+
+    /// Trains one batch and returns its report. Resolves only when the loss
+    /// has been read back, so the time to resolve is the step's real time.
+    #[wasm_bindgen(js_name = trainStep)]
+    pub async fn train_step(&mut self) -> Result<JsValue, JsError> {
+        let trainer = self
+            .trainer
+            .as_mut()
+            .ok_or_else(|| JsError::new("training has not been started"))?;
+        let report = trainer.step(&self.train).await.map_err(to_js_error)?;
+        let finished = trainer.is_finished();
+        let result = StepResult {
+            epoch: report.epoch,
+            epochs: trainer.config().epochs,
+            batch: report.batch,
+            batches_per_epoch: report.batches_per_epoch,
+            batch_size: report.batch_size,
+            loss: report.loss,
+            learning_rate: report.learning_rate,
+            epoch_train_loss: report.epoch_end.as_ref().map(|summary| summary.train_loss),
+            next_learning_rate: report.epoch_end.as_ref().map(|summary| summary.next_learning_rate),
+            learning_rate_reduced: report.epoch_end.as_ref().is_some_and(|summary| summary.learning_rate_reduced),
+            finished,
+        };
+        if finished {
+            self.model = trainer.model();
+        }
+        to_js(&result)
+    }
+
+    /// Ends training and keeps the weights trained so far as the live model.
+    #[wasm_bindgen(js_name = stopTraining)]
+    pub fn stop_training(&mut self) {
+        if let Some(trainer) = self.trainer.take() {
+            self.model = trainer.model();
+        }
+    }
+
+    /// Mean squared error of the live model over the first `limit` test
+    /// images (all when `limit` is 0 or too large).
+    pub async fn evaluate(&self, limit: usize) -> Result<f64, JsError> {
+        let test = if limit == 0 { self.test.clone() } else { self.test.subset(limit) };
+        train::evaluate(&self.live_model(), &test, 1000, &self.device).await.map_err(to_js_error)
+    }
+
+    /// MNIST-style preprocessing of an RGBA canvas buffer. Returns the 28×28
+    /// image, or `undefined` when nothing is drawn.
+    pub fn preprocess(&self, rgba: &[u8], width: usize, height: usize) -> Result<Option<Float32Array>, JsError> {
+        let canvas = Canvas { width, height, format: PixelFormat::Rgba, data: rgba };
+        Ok(match preprocess::preprocess(&canvas).map_err(to_js_error)? {
+            Preprocessed::Image(image) => Some(Float32Array::from(image.as_slice())),
+            Preprocessed::NothingDrawn => None,
+        })
+    }
+
+    /// Reconstructs images (784 values each).
+    pub async fn reconstruct(&self, images: &[f32]) -> Result<Float32Array, JsError> {
+        let output = inference::reconstruct(&self.live_model(), images, &self.device).await.map_err(to_js_error)?;
+        Ok(Float32Array::from(output.as_slice()))
+    }
+
+    /// Bottleneck codes of images.
+    pub async fn encode(&self, images: &[f32]) -> Result<Float32Array, JsError> {
+        let output = inference::encode(&self.live_model(), images, &self.device).await.map_err(to_js_error)?;
+        Ok(Float32Array::from(output.as_slice()))
+    }
+
+    /// Adds Gaussian noise of standard deviation `sigma` and denoises.
+    pub async fn denoise(&self, image: &[f32], sigma: f32, seed: u32) -> Result<JsValue, JsError> {
+        let result = inference::denoise(&self.live_model(), image, sigma, u64::from(seed), &self.device)
+            .await
+            .map_err(to_js_error)?;
+        to_js(&DenoiseResult {
+            noisy_mse: mse(image, &result.noisy),
+            denoised_mse: mse(image, &result.denoised),
+            noisy: result.noisy,
+            denoised: result.denoised,
+        })
+    }
+
+    /// The `steps + 1` frames between the codes of images `a` and `b`.
+    pub async fn interpolate(&self, a: &[f32], b: &[f32], steps: usize) -> Result<Float32Array, JsError> {
+        let frames = inference::interpolate(&self.live_model(), a, b, steps, &self.device)
+            .await
+            .map_err(to_js_error)?;
+        Ok(Float32Array::from(frames.as_slice()))
+    }
+}
+
+impl Demo {
+    /// The model inference runs on: the one being trained, else the loaded one.
+    fn live_model(&self) -> Autoencoder {
+        match &self.trainer {
+            Some(trainer) => trainer.model(),
+            None => self.model.clone(),
+        }
+    }
+
+    fn check_test_index(&self, index: usize) -> Result<(), JsError> {
+        if index >= self.test.len() {
+            return Err(JsError::new(&format!(
+                "test image {index} does not exist, {} test images are loaded",
+                self.test.len()
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,250 @@
+// End-to-end tests of the built demo in headless Chromium. Each test checks
+// values that the page computed, not only that nothing threw.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveSite, launch, waitReady, call, canvasGrey, mse, drawStrokes, SEVEN } from './helpers.mjs';
+
+let site;
+
+before(async () => {
+  site = await serveSite('/');
+});
+
+after(async () => {
+  await site?.close();
+});
+
+/** Opens the demo with `query` in a fresh browser and waits until it is ready. */
+async function open(query = '', options = {}) {
+  const browser = await launch(options);
+  await browser.page.goto(site.url + query);
+  await waitReady(browser.page);
+  return browser;
+}
+
+test('page loads shards and uses WebGPU', async () => {
+  const browser = await open();
+  try {
+    const { page } = browser;
+    const status = await page.locator('#data-status').textContent();
+    assert.match(status, /60,000 training and 10,000 test images verified/);
+    assert.equal(await page.locator('#data-progress').evaluate((bar) => bar.value === bar.max), true);
+    assert.match(await page.locator('#device-status').textContent(), /^Device: WebGPU/);
+    assert.equal(await page.evaluate(() => window.demo.backend), 'webgpu');
+    const label = await call(page, 'testImage', { index: 0 });
+    assert.equal(label.label, 7, 'the first MNIST test image is a 7');
+    const origin = new URL(site.url).origin;
+    const foreign = browser.urls.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'nothing is requested from another origin');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('training on WebGPU lowers test MSE', async () => {
+  // 4,096 images, batch 256, 1 epoch, test MSE over the first 2,000 test images.
+  const browser = await open('?epochs=1&batch=256&subset=4096&evaluate=2000');
+  try {
+    const { page } = browser;
+    await page.evaluate(() => {
+      window.longestTask = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.longestTask = Math.max(window.longestTask, entry.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.training === 'finished'
+      || !document.getElementById('error').hidden, null, { timeout: 600_000 });
+    const error = await page.locator('#error').evaluate((element) => (element.hidden ? null : element.textContent));
+    assert.equal(error, null);
+
+    const data = await page.locator('#train-status').evaluate((element) => ({ ...element.dataset }));
+    const untrained = Number(data.untrainedMse);
+    const trained = Number(data.testMse);
+    console.log(`WebGPU training: untrained test MSE ${untrained.toFixed(4)}, after 1 epoch ${trained.toFixed(4)}, ${data.imagesPerSecond} images/s`);
+    assert.ok(untrained > 0.1, `an untrained model's MSE is about 0.2, got ${untrained}`);
+    assert.ok(trained < untrained * 0.7, `test MSE went from ${untrained} to ${trained}`);
+
+    const points = await page.evaluate(() => document.querySelectorAll('#loss-chart canvas').length);
+    assert.ok(points > 0, 'the chart is drawn');
+    const label = await page.locator('#loss-chart').getAttribute('aria-label');
+    assert.match(label, /16 batches/);
+
+    const longest = await page.evaluate(() => window.longestTask);
+    console.log(`longest main-thread task while training: ${longest.toFixed(0)} ms`);
+    // Long tasks are measured in wall time, which the training worker and
+    // the GPU process stretch on a 2-core machine; 50 ms is the goal.
+    assert.ok(longest < 150, `a main-thread task took ${longest} ms`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('drawn 7 is centred and reconstructed as a 7', async () => {
+  const browser = await open('?backend=cpu');
+  try {
+    const { page } = browser;
+    await drawStrokes(page, SEVEN);
+    await page.waitForFunction(() => window.demo.drawing !== null);
+    await page.waitForTimeout(300);
+
+    const preview = (await canvasGrey(page, '#preview')).values;
+    const reconstruction = (await canvasGrey(page, '#reconstruction')).values;
+    const ink = preview.reduce((sum, value) => sum + value, 0);
+    assert.ok(ink > 40, `the preview has ink (${ink.toFixed(1)} pixels' worth)`);
+    let cx = 0;
+    let cy = 0;
+    preview.forEach((value, i) => { cx += value * (i % 28); cy += value * Math.floor(i / 28); });
+    cx /= ink;
+    cy /= ink;
+    assert.ok(Math.hypot(cx - 14, cy - 14) < 0.75, `centre of mass at (${cx.toFixed(2)}, ${cy.toFixed(2)})`);
+
+    // The pretrained model reaches a test MSE near 0.025 on real digits; a
+    // clean drawn digit in MNIST's style should come back within 0.06.
+    const error = mse(preview, reconstruction);
+    console.log(`drawn 7: reconstruction MSE ${error.toFixed(4)}`);
+    assert.ok(error < 0.06, `reconstruction MSE ${error}`);
+
+    // Mean image of each digit over the first 2,000 test images.
+    const means = await page.evaluate(async () => {
+      const sums = Array.from({ length: 10 }, () => new Float64Array(784));
+      const counts = new Array(10).fill(0);
+      for (let index = 0; index < 2000; index += 1) {
+        const { image, label } = await window.demo.call('testImage', { index });
+        counts[label] += 1;
+        for (let p = 0; p < 784; p += 1) sums[label][p] += image[p];
+      }
+      return sums.map((sum, digit) => Array.from(sum, (value) => value / counts[digit]));
+    });
+    const distances = means.map((mean) => mse(reconstruction, mean));
+    const nearest = distances.indexOf(Math.min(...distances));
+    console.log(`distances to digit means: ${distances.map((d) => d.toFixed(4)).join(' ')}`);
+    assert.equal(nearest, 7, 'the reconstruction is closest to the mean 7');
+
+    await page.click('#clear-pad');
+    await page.waitForFunction(() => window.demo.drawing === null);
+    assert.equal(await page.locator('#pad-hint').isVisible(), true, 'an empty pad shows its hint');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('denoising beats the noisy input', async () => {
+  const browser = await open('?backend=cpu');
+  try {
+    const { page } = browser;
+    await page.locator('#denoise-sigma').fill('0.3');
+    await page.locator('#denoise-index').fill('0');
+    await page.waitForFunction(() => document.getElementById('denoise-section').dataset.denoisedMse !== undefined);
+    await page.waitForTimeout(300);
+    const data = await page.locator('#denoise-section').evaluate((element) => ({ ...element.dataset }));
+    const noisy = Number(data.noisyMse);
+    const denoised = Number(data.denoisedMse);
+    console.log(`σ 0.3: noisy MSE ${noisy.toFixed(4)}, denoised MSE ${denoised.toFixed(4)}`);
+    assert.ok(noisy > 0.02, `noise of σ 0.3 gives a clear error, got ${noisy}`);
+    assert.ok(denoised < noisy, `denoised ${denoised} against noisy ${noisy}`);
+    assert.match(await page.locator('#denoise-output-caption').textContent(), /MSE 0\.\d{4}/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('interpolation has n + 1 frames ending at both reconstructions', async () => {
+  const browser = await open('?backend=cpu');
+  try {
+    const { page } = browser;
+    await page.locator('#interp-steps').fill('10');
+    await page.waitForFunction(() => document.getElementById('interp-strip').dataset.frames === '11');
+    const strip = await canvasGrey(page, '#interp-strip');
+    assert.equal(strip.width, 11 * 28);
+
+    const frame = (index) => {
+      const out = [];
+      for (let y = 0; y < 28; y += 1) {
+        for (let x = 0; x < 28; x += 1) out.push(strip.values[y * strip.width + index * 28 + x]);
+      }
+      return out;
+    };
+    const a = (await call(page, 'testImage', { index: 0 })).image;
+    const b = (await call(page, 'testImage', { index: 3 })).image;
+    const ends = await call(page, 'reconstruct', { images: new Float32Array([...Object.values(a), ...Object.values(b)]) });
+    const worst = (x, y) => Math.max(...x.map((value, i) => Math.abs(value - y[i])));
+    // The strip stores 8-bit grey levels, so equal frames differ by at most half a level.
+    assert.ok(worst(frame(0), ends.slice(0, 784)) <= 0.5 / 255 + 1e-6);
+    assert.ok(worst(frame(10), ends.slice(784)) <= 0.5 / 255 + 1e-6);
+    assert.ok(mse(frame(0), frame(10)) > 0.01, 'the ends differ');
+
+    const download = page.waitForEvent('download');
+    await page.click('#interp-download');
+    assert.equal((await download).suggestedFilename(), 'mnist-interpolation.png');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without WebGPU the page falls back to the CPU', async () => {
+  const browser = await open('', { webgpu: false });
+  try {
+    const { page } = browser;
+    const device = await page.locator('#device-status').textContent();
+    assert.match(device, /^Device: CPU \(WebAssembly\) \(.*(WebGPU|adapter)/);
+    assert.equal(await page.evaluate(() => window.demo.backend), 'cpu');
+    await drawStrokes(page, SEVEN);
+    await page.waitForFunction(() => window.demo.drawing !== null);
+    await page.waitForTimeout(300);
+    const reconstruction = (await canvasGrey(page, '#reconstruction')).values;
+    assert.ok(reconstruction.reduce((sum, value) => sum + value, 0) > 20, 'the reconstruction has ink');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('bad weights rejected and trained weights survive reload', async () => {
+  const browser = await open('?backend=cpu&epochs=1&batch=256&subset=512&evaluate=500');
+  try {
+    const { page } = browser;
+    const image = Array.from(Object.values((await call(page, 'testImage', { index: 0 })).image));
+    const before = await call(page, 'reconstruct', { images: new Float32Array(image) });
+
+    await page.locator('#weights-file').setInputFiles({ name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a weights file at all, just text that is long enough') });
+    await page.waitForFunction(() => !document.getElementById('error').hidden);
+    const message = await page.locator('#error').textContent();
+    assert.match(message, /broken\.bin was not loaded: .*not a weights file.*current weights are still in use/);
+    const after = await call(page, 'reconstruct', { images: new Float32Array(image) });
+    assert.deepEqual(after, before, 'the model is unchanged');
+
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.body.dataset.training === 'finished', null, { timeout: 300_000 });
+    await page.waitForFunction(() => /saved in this browser/.test(document.getElementById('weights-status').textContent));
+    const trained = await call(page, 'reconstruct', { images: new Float32Array(image) });
+    assert.ok(mse(trained, before) > 1e-4, 'training changed the weights');
+
+    await page.reload();
+    await waitReady(page);
+    assert.match(await page.locator('#weights-status').textContent(), /Using your weights saved/);
+    const reloaded = await call(page, 'reconstruct', { images: new Float32Array(image) });
+    assert.ok(mse(reloaded, trained) < 1e-12, 'the reloaded model is the trained one');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('site works under a sub-path', async () => {
+  const nested = await serveSite('/demo/');
+  const browser = await launch();
+  try {
+    const { page } = browser;
+    await page.goto(`${nested.url}?backend=cpu`);
+    await waitReady(page);
+    const outside = nested.requests.filter((request) => !request.startsWith('/demo/'));
+    assert.deepEqual(outside, [], 'every request stays under /demo/');
+    await drawStrokes(page, SEVEN);
+    await page.waitForFunction(() => window.demo.drawing !== null);
+    assert.ok(nested.requests.includes('/demo/weights/pretrained.bin'));
+    assert.ok(nested.requests.includes('/demo/data/test-00.mnsd'));
+  } finally {
+    await browser.close();
+    await nested.close();
+  }
+});

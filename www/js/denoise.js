@@ -1,0 +1,70 @@
+// The denoising panel: a test digit or the drawing, Gaussian noise of a
+// chosen σ, and original / noisy / denoised side by side with their MSE.
+
+import { paintDigit } from './images.js';
+import { showError } from './status.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class DenoisePanel {
+  constructor(app) {
+    this.app = app;
+    this.seed = 1;
+    this.pending = null;
+    for (const id of ['denoise-source', 'denoise-index', 'denoise-sigma']) {
+      $(id).addEventListener('input', () => this.schedule());
+    }
+    $('denoise-random').addEventListener('click', () => {
+      $('denoise-source').value = 'test';
+      $('denoise-index').value = Math.floor(Math.random() * 10000);
+      this.seed += 1;
+      this.schedule();
+    });
+    app.on((type) => {
+      if (type === 'data-ready' || type === 'weights-changed') this.schedule();
+      if (type === 'drawing' && $('denoise-source').value === 'drawing') this.schedule();
+    });
+  }
+
+  schedule() {
+    $('denoise-sigma-value').textContent = Number($('denoise-sigma').value).toFixed(2);
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => this.run(), 50);
+  }
+
+  async source() {
+    if ($('denoise-source').value === 'drawing') {
+      if (!this.app.drawing) throw new Error('nothing is drawn yet; draw a digit above or pick a test digit');
+      return { image: this.app.drawing, name: 'your drawing' };
+    }
+    const input = $('denoise-index');
+    const index = Number(input.value);
+    if (!Number.isInteger(index) || index < 0 || index > 9999) {
+      throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
+    }
+    const { image, label } = await this.app.call('testImage', { index });
+    return { image, name: `test digit ${index} (a ${label})` };
+  }
+
+  async run() {
+    if (!this.app.dataReady) return;
+    try {
+      const { image, name } = await this.source();
+      const sigma = Number($('denoise-sigma').value);
+      const result = await this.app.call('denoise', { image, sigma, seed: this.seed });
+      paintDigit($('denoise-original'), image);
+      paintDigit($('denoise-noisy'), result.noisy);
+      paintDigit($('denoise-output'), result.denoised);
+      $('denoise-noisy-caption').textContent = `Noisy · MSE ${result.noisyMse.toFixed(4)}`;
+      $('denoise-output-caption').textContent = `Denoised · MSE ${result.denoisedMse.toFixed(4)}`;
+      $('denoise-original').setAttribute('aria-label', `Original: ${name}`);
+      $('denoise-noisy').setAttribute('aria-label', `With noise σ ${sigma}: MSE ${result.noisyMse.toFixed(4)}`);
+      $('denoise-output').setAttribute('aria-label', `Denoised: MSE ${result.denoisedMse.toFixed(4)}`);
+      const section = $('denoise-section');
+      section.dataset.noisyMse = String(result.noisyMse);
+      section.dataset.denoisedMse = String(result.denoisedMse);
+    } catch (error) {
+      if (!error.fatal) showError(`Denoising failed: ${error.message}`, error);
+    }
+  }
+}

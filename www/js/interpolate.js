@@ -1,0 +1,72 @@
+// The interpolation panel: two digits, n steps, the strip of n + 1 decoded
+// frames and a PNG download of it.
+
+import { paintStrip, enlargedPng, download } from './images.js';
+import { showError, showStatus } from './status.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class InterpolatePanel {
+  constructor(app) {
+    this.app = app;
+    this.pending = null;
+    for (const id of ['interp-from-source', 'interp-from', 'interp-to-source', 'interp-to', 'interp-steps']) {
+      $(id).addEventListener('input', () => this.schedule());
+    }
+    $('interp-download').addEventListener('click', () => this.download());
+    app.on((type) => {
+      if (type === 'data-ready' || type === 'weights-changed') this.schedule();
+      const usesDrawing = $('interp-from-source').value === 'drawing' || $('interp-to-source').value === 'drawing';
+      if (type === 'drawing' && usesDrawing) this.schedule();
+    });
+  }
+
+  schedule() {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => this.run(), 50);
+  }
+
+  async image(sourceId, indexId) {
+    if ($(sourceId).value === 'drawing') {
+      if (!this.app.drawing) throw new Error('nothing is drawn yet; draw a digit above or pick a test digit');
+      return { image: this.app.drawing, name: 'your drawing' };
+    }
+    const input = $(indexId);
+    const index = Number(input.value);
+    if (!Number.isInteger(index) || index < 0 || index > 9999) {
+      throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
+    }
+    const { image, label } = await this.app.call('testImage', { index });
+    return { image, name: `test digit ${index} (a ${label})` };
+  }
+
+  async run() {
+    if (!this.app.dataReady) return;
+    try {
+      const steps = Number($('interp-steps').value);
+      if (!Number.isInteger(steps) || steps < 1 || steps > 64) {
+        throw new Error(`steps must be a whole number from 1 to 64, got ${$('interp-steps').value}`);
+      }
+      const from = await this.image('interp-from-source', 'interp-from');
+      const to = await this.image('interp-to-source', 'interp-to');
+      const frames = await this.app.call('interpolate', { a: from.image, b: to.image, steps });
+      const strip = $('interp-strip');
+      paintStrip(strip, frames);
+      strip.dataset.frames = String(frames.length / 784);
+      strip.setAttribute('aria-label', `Interpolation in ${steps} steps from ${from.name} to ${to.name}: ${steps + 1} frames`);
+      this.app.emit('interpolated', { frames });
+    } catch (error) {
+      if (!error.fatal) showError(`Interpolation failed: ${error.message}`, error);
+    }
+  }
+
+  async download() {
+    try {
+      const png = await enlargedPng($('interp-strip'));
+      download(png, 'mnist-interpolation.png');
+      showStatus('Interpolation strip downloaded.');
+    } catch (error) {
+      showError(`Saving the strip failed: ${error.message}`, error);
+    }
+  }
+}

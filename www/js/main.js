@@ -1,0 +1,139 @@
+// Starts the demo: picks the device, starts the model worker with the
+// pretrained (or last trained) weights, loads MNIST and wires up the panels.
+
+import { ModelSession, chooseBackend } from './session.js';
+import { showStatus, showError, clearError } from './status.js';
+import { DrawPanel } from './drawing.js';
+import { TrainPanel } from './train.js';
+import { DenoisePanel } from './denoise.js';
+import { InterpolatePanel } from './interpolate.js';
+import { WeightsPanel } from './weights.js';
+
+const params = new URLSearchParams(location.search);
+const $ = (id) => document.getElementById(id);
+
+/** Shared state of the page, handed to every panel. */
+const app = {
+  session: null,
+  backend: null,
+  /** The latest preprocessed drawing (784 values) or null. */
+  drawing: null,
+  dataReady: false,
+  /** Calls the worker; panels use this so a restarted session is picked up. */
+  call(method, args, transfer) {
+    if (!this.session) return Promise.reject(new Error('the model is not running'));
+    return this.session.call(method, args, transfer).catch((error) => {
+      if (error.fatal) recover(error);
+      throw error;
+    });
+  },
+  listeners: new Set(),
+  /** Registers `listener(event, detail)` for worker and page events. */
+  on(listener) {
+    this.listeners.add(listener);
+  },
+  emit(type, detail) {
+    for (const listener of this.listeners) listener(type, detail);
+  },
+};
+window.demo = app;
+
+const weights = new WeightsPanel(app);
+const train = new TrainPanel(app, weights);
+new DrawPanel(app);
+new DenoisePanel(app);
+new InterpolatePanel(app);
+
+function onWorkerEvent(type, detail) {
+  if (type === 'worker-error') {
+    recover(new Error(detail.message));
+    return;
+  }
+  if (type === 'train-error' && detail.fatal) {
+    recover(new Error(detail.message));
+  }
+  app.emit(type, detail);
+}
+
+/** Starts a session on `requested` ("auto", "webgpu" or "cpu") with `weightBytes`. */
+async function start(requested, weightBytes) {
+  const choice = await chooseBackend(requested);
+  const label = choice.backend === 'webgpu' ? 'WebGPU' : 'CPU (WebAssembly)';
+  $('device-status').textContent = `Device: ${label} (${choice.reason})`;
+  showStatus(`Starting the model on ${label}…`);
+
+  let session;
+  try {
+    session = await ModelSession.start(choice.backend, weightBytes, onWorkerEvent);
+  } catch (error) {
+    if (choice.backend !== 'webgpu') throw error;
+    // WebGPU was found on the page but the worker could not open it.
+    const reason = `WebGPU failed to start (${error.message}), so the CPU is used`;
+    $('device-status').textContent = `Device: CPU (WebAssembly) (${reason})`;
+    session = await ModelSession.start('cpu', await weights.currentBytes(), onWorkerEvent);
+  }
+  app.session?.stop();
+  app.session = session;
+  if (session.startInfo.weights === 'rejected') {
+    showError(`The saved weights were rejected (${session.startInfo.weightsError}); using the pretrained ones.`);
+    await weights.reset();
+  }
+  app.backend = session.backend;
+  document.body.dataset.backend = session.backend;
+  app.emit('session', { backend: session.backend });
+
+  app.dataReady = false;
+  showStatus('Loading MNIST…');
+  const counts = await session.loadData();
+  app.dataReady = true;
+  app.emit('data-ready', counts);
+  showStatus(`Ready: ${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images on ${label}.`);
+}
+
+let recovering = false;
+
+/** After a crash (a panic or a lost GPU device), restarts on the CPU with the last saved weights. */
+async function recover(error) {
+  if (recovering) return;
+  recovering = true;
+  showError(`The model stopped: ${error.message}. Restarting on the CPU with the last saved weights.`, error);
+  app.emit('crash', { message: error.message });
+  try {
+    $('device-select').value = 'cpu';
+    await start('cpu', await weights.currentBytes());
+  } catch (restartError) {
+    showError(`Restarting the model failed: ${restartError.message}. Reload the page to try again.`, restartError);
+  } finally {
+    recovering = false;
+  }
+}
+
+$('device-select').addEventListener('change', async (event) => {
+  clearError();
+  const requested = event.target.value;
+  try {
+    await train.stopForSwitch();
+    const bytes = await weights.snapshot();
+    await start(requested, bytes);
+  } catch (error) {
+    showError(`Switching the device failed: ${error.message}`, error);
+  }
+});
+
+window.addEventListener('unhandledrejection', (event) => {
+  showError(`Unexpected error: ${event.reason?.message ?? event.reason}`, event.reason);
+});
+
+async function main() {
+  const requested = params.get('backend') ?? 'auto';
+  $('device-select').value = ['webgpu', 'cpu'].includes(requested) ? requested : 'auto';
+  try {
+    const bytes = await weights.initialBytes();
+    await start(requested, bytes);
+  } catch (error) {
+    showError(`The demo could not start: ${error.message}`, error);
+    $('data-status').textContent = 'Not loaded.';
+  }
+}
+
+main();

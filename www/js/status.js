@@ -1,0 +1,23 @@
+// The page's status line (a polite live region) and its error banner (an alert).
+
+const statusElement = () => document.getElementById('status');
+const errorElement = () => document.getElementById('error');
+
+/** Shows a short progress or result message to everyone, screen readers included. */
+export function showStatus(message) {
+  statusElement().textContent = message;
+}
+
+/** Shows an error in the alert banner and logs it with its cause. */
+export function showError(message, cause) {
+  console.error(message, cause ?? '');
+  const banner = errorElement();
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+export function clearError() {
+  const banner = errorElement();
+  banner.hidden = true;
+  banner.textContent = '';
+}
