@@ -71,8 +71,10 @@ test('training on WebGPU lowers test MSE', async () => {
     const label = await page.locator('#loss-chart').getAttribute('aria-label');
     assert.match(label, /16 batches/);
 
+    // The Long Tasks API reports only tasks over 50 ms, so 0 means none.
     const longest = await page.evaluate(() => window.longestTask);
-    console.log(`longest main-thread task while training: ${longest.toFixed(0)} ms`);
+    console.log(longest === 0 ? 'no main-thread task over 50 ms while training'
+      : `longest main-thread task while training: ${longest.toFixed(0)} ms`);
     // Long tasks are measured in wall time, which the training worker and
     // the GPU process stretch on a 2-core machine; 50 ms is the goal.
     assert.ok(longest < 150, `a main-thread task took ${longest} ms`);
