@@ -136,6 +136,7 @@ export function mse(a, b) {
 
 /** Draws strokes (points in a unit square) on the pad with real mouse events. */
 export async function drawStrokes(page, strokes) {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
   const box = await page.locator('#pad').boundingBox();
   const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
   for (const stroke of strokes) {
