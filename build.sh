@@ -6,6 +6,8 @@
 #   ./build.sh test       run every test: the native Rust tests, then the browser tests
 #   ./build.sh native     run the native Rust tests only
 #   ./build.sh browser    run the browser tests only
+#   ./build.sh bench      build the site, then benchmark it against TensorFlow.js
+#                         (see docs/benchmarks.md; takes tens of minutes without a GPU)
 #
 # It installs what is missing, and only that: the wasm32 target,
 # wasm-bindgen-cli at the version in Cargo.lock, the npm packages from
@@ -134,8 +136,17 @@ case "$command" in
         native_tests
         browser_tests
         ;;
+    bench)
+        build_site web dist
+        ensure_chromium
+        log "building the native trainer for its seconds per epoch"
+        cargo build --locked --bin autoencoder
+        log "benchmark in headless Chromium (this demo and TensorFlow.js, interleaved)"
+        SITE_DIR="$PWD/dist" CHROMIUM="$(find_chromium)" NATIVE_BIN="$CARGO_TARGET_DIR/debug/autoencoder" \
+            node bench/run.mjs
+        ;;
     *)
-        echo "unknown command: $command (expected build, serve, test, native or browser)" >&2
+        echo "unknown command: $command (expected build, serve, test, native, browser or bench)" >&2
         exit 2
         ;;
 esac

@@ -104,6 +104,8 @@ pub struct Demo {
     model: Autoencoder,
     trainer: Option<Trainer>,
     train: MnistSplit,
+    /// The first `subset` training images while a training on a subset runs.
+    train_subset: Option<MnistSplit>,
     test: MnistSplit,
 }
 
@@ -127,6 +129,7 @@ impl Demo {
             model,
             trainer: None,
             train: MnistSplit::new(),
+            train_subset: None,
             test: MnistSplit::new(),
         })
     }
@@ -213,9 +216,9 @@ impl Demo {
     }
 
     /// Starts training with `options` (see `TrainOptions`), from a fresh
-    /// model unless `fineTune` is set.
+    /// model unless `fineTune` is set. Returns the number of training images used.
     #[wasm_bindgen(js_name = startTraining)]
-    pub fn start_training(&mut self, options: JsValue) -> Result<(), JsError> {
+    pub fn start_training(&mut self, options: JsValue) -> Result<usize, JsError> {
         let options: TrainOptions = if options.is_undefined() || options.is_null() {
             TrainOptions::default()
         } else {
@@ -236,11 +239,12 @@ impl Demo {
             Trainer::new(&AutoencoderConfig::new(), config, &self.device)
         }
         .map_err(to_js_error)?;
-        if let Some(subset) = options.subset {
-            self.train = self.train.subset(subset);
-        }
+        self.train_subset = options
+            .subset
+            .filter(|&subset| subset < self.train.len())
+            .map(|subset| self.train.subset(subset));
         self.trainer = Some(trainer);
-        Ok(())
+        Ok(self.train_subset.as_ref().unwrap_or(&self.train).len())
     }
 
     /// Trains one batch and returns its report. Resolves only when the loss
@@ -251,7 +255,8 @@ impl Demo {
             .trainer
             .as_mut()
             .ok_or_else(|| JsError::new("training has not been started"))?;
-        let report = trainer.step(&self.train).await.map_err(to_js_error)?;
+        let split = self.train_subset.as_ref().unwrap_or(&self.train);
+        let report = trainer.step(split).await.map_err(to_js_error)?;
         let finished = trainer.is_finished();
         let result = StepResult {
             epoch: report.epoch,
@@ -278,6 +283,7 @@ impl Demo {
         if let Some(trainer) = self.trainer.take() {
             self.model = trainer.model();
         }
+        self.train_subset = None;
     }
 
     /// Mean squared error of the live model over the first `limit` test

@@ -100,12 +100,12 @@ const handlers = {
   },
 
   async trainStart({ options, evaluateLimit }) {
-    demo.startTraining(options);
+    const trainImages = demo.startTraining(options);
     training = { running: false, evaluateLimit: evaluateLimit ?? 0 };
     const untrainedMse = await demo.evaluate(training.evaluateLimit);
     training.running = true;
     scheduleStep();
-    return { untrainedMse, trainImages: demo.trainCount() };
+    return { untrainedMse, trainImages };
   },
 
   trainPause() {

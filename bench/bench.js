@@ -1,0 +1,204 @@
+// Measures this demo's Burn model and the same model in TensorFlow.js in
+// one page, interleaved so that machine load hits both alike. The driver
+// (run.mjs) reads `window.benchResult`.
+
+import init, { Demo } from '/site/pkg/mnist_autoencoder.js';
+
+const params = new URLSearchParams(location.search);
+const BATCHES = (params.get('batches') ?? '256,2048').split(',').map(Number);
+const OURS = (params.get('ours') ?? 'cpu,webgpu').split(',').filter(Boolean);
+const PEERS = (params.get('peers') ?? 'wasm,webgl,webgpu').split(',').filter(Boolean);
+const LATENCY_CALLS = 50;
+
+const log = (line) => {
+  document.getElementById('log').textContent += `${line}\n`;
+  console.log(line);
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Steps to time after the warm-up; slow software backends get fewer. */
+function stepsFor(kind, batch) {
+  const slow = kind === 'webgpu' || kind === 'tfjs-webgpu';
+  if (batch >= 2048) return slow ? 2 : 5;
+  return slow ? 3 : 10;
+}
+
+let wasm;
+const datasets = {};
+
+async function loadShards(demo) {
+  const manifest = await (await fetch('/site/data/manifest.json')).json();
+  const needed = manifest.shards.filter((entry) => entry.file === 'train-00.mnsd' || entry.split === 'test');
+  for (const entry of needed) {
+    const bytes = new Uint8Array(await (await fetch(`/site/data/${entry.file}`)).arrayBuffer());
+    demo.addShard(entry.split, entry.file, bytes, entry.bytes, entry.sha256, entry.count);
+  }
+}
+
+/** Training images as a flat Float32Array, read once through our own decoder. */
+async function trainingImages(demo, count) {
+  if (datasets[count]) return datasets[count];
+  const images = new Float32Array(count * 784);
+  // Test images stand in for training images in the peer: same statistics, already decoded.
+  for (let i = 0; i < count; i += 1) images.set(demo.testImage(i % demo.testCount()), i * 784);
+  datasets[count] = images;
+  return images;
+}
+
+/** A drawn 7 as a 280×280 RGBA canvas buffer. */
+function drawnSeven() {
+  const canvas = new OffscreenCanvas(280, 280);
+  const context = canvas.getContext('2d');
+  context.lineWidth = 20;
+  context.lineCap = 'round';
+  context.beginPath();
+  context.moveTo(70, 56);
+  context.lineTo(210, 56);
+  context.lineTo(126, 238);
+  context.stroke();
+  return context.getImageData(0, 0, 280, 280).data;
+}
+
+async function benchOurs(backend, batch) {
+  const demo = await Demo.create(backend);
+  await loadShards(demo);
+  const steps = stepsFor(backend, batch);
+
+  const createdAt = performance.now();
+  demo.startTraining({ epochs: 1000, batchSize: batch, subset: 10000, dropLast: true });
+  await demo.trainStep();
+  const firstStepMs = performance.now() - createdAt;
+  await demo.trainStep();
+  const times = [];
+  for (let i = 0; i < steps; i += 1) {
+    const started = performance.now();
+    await demo.trainStep();
+    times.push(performance.now() - started);
+  }
+  demo.stopTraining();
+
+  const rgba = drawnSeven();
+  const latencies = [];
+  for (let i = 0; i < LATENCY_CALLS + 5; i += 1) {
+    const started = performance.now();
+    const image = demo.preprocess(rgba, 280, 280);
+    await demo.reconstruct(image);
+    if (i >= 5) latencies.push(performance.now() - started);
+  }
+  demo.free();
+  return { imagesPerSecond: batch / (median(times) / 1000), firstStepMs, reconstructMs: median(latencies), steps };
+}
+
+/** Heap and wasm memory after 1 and 3 epochs of training on a small subset. */
+async function memoryOurs(backend) {
+  const demo = await Demo.create(backend);
+  await loadShards(demo);
+  demo.startTraining({ epochs: 3, batchSize: 256, subset: 1024, dropLast: true });
+  const readings = {};
+  for (let step = 1; step <= 12; step += 1) {
+    await demo.trainStep();
+    if (step === 4 || step === 12) {
+      readings[step === 4 ? 'afterEpoch1' : 'afterEpoch3'] = {
+        wasmBytes: wasm.memory.buffer.byteLength,
+        jsHeapBytes: performance.memory?.usedJSHeapSize ?? null,
+      };
+    }
+  }
+  demo.free();
+  return readings;
+}
+
+function peerModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ inputShape: [784], units: 392, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 8, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 392, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 784, activation: 'sigmoid' }));
+  return model;
+}
+
+async function benchPeer(backend, batch, images) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = peerModel();
+  const optimizer = tf.train.adam(1e-3);
+  const steps = stepsFor(`tfjs-${backend}`, batch);
+  const batches = Math.floor(images.length / 784 / batch);
+  let cursor = 0;
+  const step = async () => {
+    const x = tf.tensor2d(images.subarray(cursor * batch * 784, (cursor + 1) * batch * 784), [batch, 784]);
+    cursor = (cursor + 1) % batches;
+    const loss = optimizer.minimize(() => tf.losses.meanSquaredError(x, model.apply(x)), true);
+    await loss.data();
+    loss.dispose();
+    x.dispose();
+  };
+
+  const createdAt = performance.now();
+  await step();
+  const firstStepMs = performance.now() - createdAt;
+  await step();
+  const times = [];
+  for (let i = 0; i < steps; i += 1) {
+    const started = performance.now();
+    await step();
+    times.push(performance.now() - started);
+  }
+
+  const one = images.subarray(0, 784);
+  const latencies = [];
+  for (let i = 0; i < LATENCY_CALLS + 5; i += 1) {
+    const started = performance.now();
+    const output = tf.tidy(() => model.predict(tf.tensor2d(one, [1, 784])));
+    await output.data();
+    output.dispose();
+    if (i >= 5) latencies.push(performance.now() - started);
+  }
+  model.dispose();
+  optimizer.dispose();
+  return { imagesPerSecond: batch / (median(times) / 1000), firstStepMs, reconstructMs: median(latencies), steps };
+}
+
+async function main() {
+  wasm = await init();
+  tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+  const probe = await Demo.create('cpu');
+  await loadShards(probe);
+  const images = await trainingImages(probe, 10000);
+  probe.free();
+
+  const hasWebGpu = Boolean(navigator.gpu && await navigator.gpu.requestAdapter());
+  const results = { ours: {}, peer: {}, memory: {} };
+  for (const batch of BATCHES) {
+    // Interleaved: ours, then the peer on the matching kind of device.
+    const order = [];
+    if (OURS.includes('cpu')) order.push(['ours', 'cpu']);
+    if (PEERS.includes('wasm')) order.push(['peer', 'wasm']);
+    if (hasWebGpu && OURS.includes('webgpu')) order.push(['ours', 'webgpu']);
+    if (PEERS.includes('webgl')) order.push(['peer', 'webgl']);
+    if (hasWebGpu && PEERS.includes('webgpu')) order.push(['peer', 'webgpu']);
+    for (const [who, backend] of order) {
+      log(`${who} ${backend}, batch ${batch}…`);
+      try {
+        const result = who === 'ours' ? await benchOurs(backend, batch) : await benchPeer(backend, batch, images);
+        results[who][`${backend}@${batch}`] = result;
+        log(`  ${result.imagesPerSecond.toFixed(0)} images/s, first step ${result.firstStepMs.toFixed(0)} ms, reconstruction ${result.reconstructMs.toFixed(2)} ms`);
+      } catch (error) {
+        results[who][`${backend}@${batch}`] = { error: error.message };
+        log(`  failed: ${error.message}`);
+      }
+    }
+  }
+  for (const backend of OURS.filter((name) => name === 'cpu' || hasWebGpu)) {
+    results.memory[backend] = await memoryOurs(backend);
+  }
+  results.userAgent = navigator.userAgent;
+  results.webgpu = hasWebGpu;
+  window.benchResult = results;
+  log('done');
+}
+
+main().catch((error) => {
+  log(`benchmark failed: ${error.stack ?? error}`);
+  window.benchResult = { error: error.message };
+});
