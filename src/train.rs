@@ -68,7 +68,7 @@ pub enum TrainError {
     Read(String),
 }
 
-/// What one call of [`Trainer::step`] did.
+/// Report of one call of [`Trainer::step`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepReport {
     /// Epoch of this batch, counted from 1.
@@ -167,7 +167,7 @@ impl Trainer {
         })
     }
 
-    /// The options this trainer runs with.
+    /// Returns the options this trainer runs with.
     pub fn config(&self) -> &TrainingConfig {
         &self.config
     }
@@ -182,7 +182,7 @@ impl Trainer {
         if self.next_batch == 0 { self.epoch } else { self.epoch.saturating_sub(1) }
     }
 
-    /// Whether every epoch has run.
+    /// Returns whether every epoch has run.
     pub fn is_finished(&self) -> bool {
         self.epochs_done() >= self.config.epochs
     }
@@ -196,7 +196,7 @@ impl Trainer {
         }
     }
 
-    /// The model being trained, without autodiff, for inference.
+    /// Returns the model being trained, without autodiff, for inference.
     pub fn model(&self) -> Autoencoder {
         self.model.as_ref().expect("the model is always present between steps").valid()
     }

@@ -39,13 +39,13 @@ pub struct TrainArgs {
     /// Train on the first N training images only.
     #[arg(long)]
     subset: Option<usize>,
-    /// Where to save the weights.
+    /// Output path of the weights file.
     #[arg(short, long, default_value = "weights.bin")]
     save: PathBuf,
     /// Store the weights as f16 (half the size) instead of f32.
     #[arg(long)]
     half: bool,
-    /// Where to draw the loss curve (PNG).
+    /// Output path of the loss-curve PNG.
     #[arg(short, long, default_value = "loss.png")]
     plot: PathBuf,
     /// Folder with manifest.json and the shards.

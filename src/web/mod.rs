@@ -286,6 +286,16 @@ impl Demo {
         self.train_subset = None;
     }
 
+    /// Measures training speed on this device in images per second (see
+    /// `measure_training`), with `steps` timed batches of `batchSize` images.
+    #[wasm_bindgen(js_name = measureTraining)]
+    pub async fn measure_training_js(&self, batch_size: usize, steps: usize) -> Result<f64, JsError> {
+        if batch_size == 0 || steps == 0 {
+            return Err(JsError::new("measuring needs a batch size and a step count of at least 1"));
+        }
+        self.measure_training(batch_size, steps).await
+    }
+
     /// Mean squared error of the live model over the first `limit` test
     /// images (all when `limit` is 0 or too large).
     pub async fn evaluate(&self, limit: usize) -> Result<f64, JsError> {
@@ -338,6 +348,28 @@ impl Demo {
 }
 
 impl Demo {
+    /// Trains a throwaway model for `steps` timed batches of `batch_size`
+    /// random images, after one warm-up batch (which includes any shader
+    /// compilation), and returns the images per second. The live model and
+    /// the loaded data are untouched. The page calls this on each device to
+    /// pick the faster one.
+    async fn measure_training(&self, batch_size: usize, steps: usize) -> Result<f64, JsError> {
+        let pixels: Vec<u8> = (0..batch_size * crate::model::IMAGE_PIXELS)
+            .map(|i| ((i * 2_654_435_761usize) >> 24) as u8)
+            .collect();
+        let split = MnistSplit::from_parts(pixels, vec![0; batch_size]);
+        let config = TrainingConfig::new().with_epochs(steps + 1).with_batch_size(batch_size);
+        let mut trainer = Trainer::new(&AutoencoderConfig::new(), config, &self.device).map_err(to_js_error)?;
+
+        trainer.step(&split).await.map_err(to_js_error)?;
+        let started = js_sys::Date::now();
+        for _ in 0..steps {
+            trainer.step(&split).await.map_err(to_js_error)?;
+        }
+        let seconds = (js_sys::Date::now() - started) / 1000.0;
+        Ok((batch_size * steps) as f64 / seconds.max(1e-6))
+    }
+
     /// The model inference runs on: the one being trained, else the loaded one.
     fn live_model(&self) -> Autoencoder {
         match &self.trainer {

@@ -24,7 +24,7 @@ async function open(query = '', options = {}) {
 }
 
 test('page loads shards and uses WebGPU', async () => {
-  const browser = await open();
+  const browser = await open('?backend=webgpu');
   try {
     const { page } = browser;
     const status = await page.locator('#data-status').textContent();
@@ -44,7 +44,7 @@ test('page loads shards and uses WebGPU', async () => {
 
 test('training on WebGPU lowers test MSE', async () => {
   // 4,096 images, batch 256, 1 epoch, test MSE over the first 2,000 test images.
-  const browser = await open('?epochs=1&batch=256&subset=4096&evaluate=2000');
+  const browser = await open('?backend=webgpu&epochs=1&batch=256&subset=4096&evaluate=2000');
   try {
     const { page } = browser;
     await page.evaluate(() => {
@@ -180,6 +180,25 @@ test('interpolation has n + 1 frames ending at both reconstructions', async () =
     const download = page.waitForEvent('download');
     await page.click('#interp-download');
     assert.equal((await download).suggestedFilename(), 'mnist-interpolation.png');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('automatic device choice follows measured speed', async () => {
+  const browser = await open();
+  try {
+    const { page } = browser;
+    await page.waitForFunction(() => window.demo.measured !== undefined
+      || /could not be measured/.test(document.getElementById('device-status').textContent), null, { timeout: 300_000 });
+    const measured = await page.evaluate(() => window.demo.measured);
+    assert.ok(measured, `WebGPU was measured: ${await page.locator('#device-status').textContent()}`);
+    const faster = measured.webgpu > measured.cpu ? 'webgpu' : 'cpu';
+    await page.waitForFunction((backend) => window.demo.backend === backend && window.demo.dataReady, faster, { timeout: 180_000 });
+    const device = await page.locator('#device-status').textContent();
+    console.log(`automatic choice: ${device}`);
+    assert.match(device, /faster here: [\d,]+ images\/s on WebGPU against [\d,]+ on the CPU/);
+    assert.match(device, faster === 'webgpu' ? /^Device: WebGPU/ : /^Device: CPU/);
   } finally {
     await browser.close();
   }

@@ -104,7 +104,7 @@ export async function launch({ webgpu = true } = {}) {
   };
 }
 
-/** Waits until every shard is verified and the page says it is ready. */
+/** Waits until every shard is verified and the page reports it is ready; throws the page's error otherwise. */
 export async function waitReady(page, timeout = 180_000) {
   await page.waitForFunction(() => window.demo?.dataReady === true
     || !document.getElementById('error').hidden, null, { timeout });

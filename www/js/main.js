@@ -1,7 +1,7 @@
 // Starts the demo: picks the device, starts the model worker with the
 // pretrained (or last trained) weights, loads MNIST and wires up the panels.
 
-import { ModelSession, chooseBackend } from './session.js';
+import { ModelSession, chooseBackend, measureWebGpu, MEASURE } from './session.js';
 import { showStatus, showError, clearError } from './status.js';
 import { DrawPanel } from './drawing.js';
 import { TrainPanel } from './train.js';
@@ -58,6 +58,49 @@ function onWorkerEvent(type, detail) {
 /** Starts a session on `requested` ("auto", "webgpu" or "cpu") with `weightBytes`. */
 async function start(requested, weightBytes) {
   const choice = await chooseBackend(requested);
+  await startOn(choice, weightBytes);
+  if (requested === 'auto' && choice.webgpu.available) await pickFaster(choice.webgpu);
+}
+
+/**
+ * Measures training speed on the CPU (in the running session) and on WebGPU
+ * (in a throwaway worker), then moves to WebGPU when it is faster. Says
+ * which device won and by how much.
+ */
+async function pickFaster(webgpu) {
+  const generation = ++measurement;
+  let cpuSpeed;
+  let gpuSpeed;
+  try {
+    // One after the other, so neither measurement slows the other down.
+    cpuSpeed = await app.call('measureTraining', MEASURE);
+    gpuSpeed = await measureWebGpu();
+  } catch (error) {
+    $('device-status').textContent = `Device: CPU (WebAssembly) (WebGPU could not be measured: ${error.message})`;
+    return;
+  }
+  if (generation !== measurement) return;
+  const speeds = `${Math.round(gpuSpeed).toLocaleString()} images/s on WebGPU against `
+    + `${Math.round(cpuSpeed).toLocaleString()} on the CPU at batch ${MEASURE.batchSize}`;
+  app.measured = { webgpu: gpuSpeed, cpu: cpuSpeed };
+  if (gpuSpeed <= cpuSpeed) {
+    $('device-status').textContent = `Device: CPU (WebAssembly) (faster here: ${speeds}; ${webgpu.reason})`;
+    app.emit('device-chosen', { backend: 'cpu', ...app.measured });
+    return;
+  }
+  if (document.body.dataset.training === 'running' || document.body.dataset.training === 'paused') {
+    $('device-status').textContent = `Device: CPU (WebAssembly) (WebGPU is faster here, ${speeds}; choose it in the menu after training)`;
+    return;
+  }
+  await startOn({ backend: 'webgpu', reason: `faster here: ${speeds}; ${webgpu.reason}` }, await weights.snapshot());
+  app.emit('device-chosen', { backend: 'webgpu', ...app.measured });
+}
+
+/** Counts measurements, so a device switch by hand cancels a running one. */
+let measurement = 0;
+
+/** Starts a session on `choice.backend`, replacing the current one. */
+async function startOn(choice, weightBytes) {
   const label = choice.backend === 'webgpu' ? 'WebGPU' : 'CPU (WebAssembly)';
   $('device-status').textContent = `Device: ${label} (${choice.reason})`;
   showStatus(`Starting the model on ${label}…`);
@@ -111,6 +154,7 @@ async function recover(error) {
 $('device-select').addEventListener('change', async (event) => {
   clearError();
   const requested = event.target.value;
+  measurement += 1;
   try {
     await train.stopForSwitch();
     const bytes = await weights.snapshot();

@@ -36,21 +36,48 @@ export class ModelSession {
 }
 
 /**
- * Picks the backend: the one forced by `requested` ("webgpu" or "cpu"), or,
- * for "auto", WebGPU when the browser has an adapter and the CPU otherwise.
- * Returns { backend, reason }.
+ * Picks the backend to start on: the one forced by `requested` ("webgpu" or
+ * "cpu"), or, for "auto", the CPU, which starts in a fraction of a second;
+ * `measureWebGpu` then tells whether WebGPU is faster here. Returns
+ * { backend, reason, webgpu } where `webgpu` is the adapter probe.
  */
 export async function chooseBackend(requested) {
   const probe = await probeWebGpu();
   if (requested === 'cpu') {
-    return { backend: 'cpu', reason: 'chosen by hand' };
+    return { backend: 'cpu', reason: 'chosen by hand', webgpu: probe };
   }
   if (requested === 'webgpu') {
     return probe.available
-      ? { backend: 'webgpu', reason: `chosen by hand; ${probe.reason}` }
-      : { backend: 'cpu', reason: `WebGPU was requested, but ${probe.reason}` };
+      ? { backend: 'webgpu', reason: `chosen by hand; ${probe.reason}`, webgpu: probe }
+      : { backend: 'cpu', reason: `WebGPU was requested, but ${probe.reason}`, webgpu: probe };
   }
   return probe.available
-    ? { backend: 'webgpu', reason: probe.reason }
-    : { backend: 'cpu', reason: probe.reason };
+    ? { backend: 'cpu', reason: 'measuring whether WebGPU is faster here…', webgpu: probe }
+    : { backend: 'cpu', reason: probe.reason, webgpu: probe };
+}
+
+/** Batch size and timed steps of the start-up speed measurement. */
+export const MEASURE = { batchSize: 256, steps: 2 };
+
+/**
+ * Measures WebGPU training speed in a separate, throwaway worker, so the
+ * page keeps working on the CPU meanwhile. Resolves with images per second,
+ * or rejects when WebGPU fails or takes longer than `timeoutMs`.
+ */
+export async function measureWebGpu(timeoutMs = 180_000) {
+  const probe = new ModelSession('webgpu', () => {});
+  let timer;
+  try {
+    const measured = (async () => {
+      await probe.call('start', { backend: 'webgpu', pretrained: null });
+      return probe.call('measureTraining', MEASURE);
+    })();
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`measuring took over ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    return await Promise.race([measured, timeout]);
+  } finally {
+    clearTimeout(timer);
+    probe.stop();
+  }
 }

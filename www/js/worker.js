@@ -1,5 +1,5 @@
 // The model's Web Worker: owns one wasm `Demo`, loads the MNIST shards,
-// trains between messages and answers inference requests. Every call into
+// trains between messages and runs inference requests. Every call into
 // the wasm goes through `enqueue`, so no call starts before the previous
 // one has finished.
 
@@ -27,7 +27,7 @@ function fail(id, error) {
   self.postMessage({ id, ok: false, error: message, fatal: isFatal(message) });
 }
 
-/** A panic or trap leaves the wasm instance unusable; the page restarts the worker. */
+/** Tells whether an error left the wasm instance unusable (a panic or a trap), so the page must restart the worker. */
 function isFatal(message) {
   return /unreachable|panicked|RuntimeError|memory access out of bounds|device (was )?lost/i.test(message);
 }
@@ -85,6 +85,10 @@ const handlers = {
 
   interpolate({ a, b, steps }) {
     return demo.interpolate(a, b, steps);
+  },
+
+  measureTraining({ batchSize, steps }) {
+    return demo.measureTraining(batchSize, steps);
   },
 
   evaluate({ limit }) {
