@@ -5,6 +5,10 @@
 /** Logical size of the pad in CSS pixels, and of the model's copy. */
 export const PAD_SIZE = 280;
 
+/** Side of the model's copy in pixels: half the pad, still 7 times MNIST's
+ *  20 px digit box, and a quarter of the pixels to preprocess. */
+export const MODEL_SIZE = 140;
+
 /** Stroke width in pad pixels: about 2 px once scaled into MNIST's 20 px box. */
 const LINE_WIDTH = 20;
 
@@ -17,9 +21,11 @@ export class DrawingPad {
     this.canvas = canvas;
     this.onChange = onChange;
     this.model = document.createElement('canvas');
-    this.model.width = PAD_SIZE;
-    this.model.height = PAD_SIZE;
+    this.model.width = MODEL_SIZE;
+    this.model.height = MODEL_SIZE;
     this.modelContext = this.model.getContext('2d', { willReadFrequently: true });
+    // Strokes are given in pad coordinates; this maps them onto the smaller copy.
+    this.modelContext.setTransform(MODEL_SIZE / PAD_SIZE, 0, 0, MODEL_SIZE / PAD_SIZE, 0, 0);
     this.empty = true;
     this.last = null;
     this.pointerId = null;
@@ -129,8 +135,8 @@ export class DrawingPad {
     if (notify) this.onChange();
   }
 
-  /** The model's copy as RGBA bytes, 280×280. */
+  /** The model's copy as RGBA bytes, MODEL_SIZE × MODEL_SIZE. */
   pixels() {
-    return this.modelContext.getImageData(0, 0, PAD_SIZE, PAD_SIZE);
+    return this.modelContext.getImageData(0, 0, MODEL_SIZE, MODEL_SIZE);
   }
 }
