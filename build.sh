@@ -61,7 +61,7 @@ find_chromium() {
 }
 
 ensure_chromium() {
-    if [[ -z "$(find_chromium)" ]]; then
+    if [[ -z "${CHROMIUM:-}" && -z "$(find_chromium)" ]]; then
         log "installing Debian's chromium for the browser tests"
         if [[ $(id -u) -eq 0 ]]; then
             apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
@@ -112,7 +112,7 @@ browser_tests() {
     build_site web-test dist-test
     ensure_chromium
     log "browser tests (headless Chromium, WebGPU on SwiftShader where there is no GPU)"
-    SITE_DIR="$PWD/dist-test" CHROMIUM="$(find_chromium)" npm test
+    SITE_DIR="$PWD/dist-test" CHROMIUM="${CHROMIUM:-$(find_chromium)}" npm test
 }
 
 command="${1:-build}"
@@ -142,7 +142,7 @@ case "$command" in
         log "building the native trainer for its seconds per epoch"
         cargo build --locked --bin autoencoder
         log "benchmark in headless Chromium (this demo and TensorFlow.js, interleaved)"
-        SITE_DIR="$PWD/dist" CHROMIUM="$(find_chromium)" NATIVE_BIN="$CARGO_TARGET_DIR/debug/autoencoder" \
+        SITE_DIR="$PWD/dist" CHROMIUM="${CHROMIUM:-$(find_chromium)}" NATIVE_BIN="$CARGO_TARGET_DIR/debug/autoencoder" \
             node bench/run.mjs
         ;;
     *)

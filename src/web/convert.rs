@@ -14,3 +14,13 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 pub fn to_js_error(error: impl std::fmt::Display) -> JsError {
     JsError::new(&error.to_string())
 }
+
+/// Builds a plain JS object from `(key, value)` pairs.
+pub fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsError> {
+    let object = js_sys::Object::new();
+    for (key, value) in entries {
+        js_sys::Reflect::set(&object, &JsValue::from_str(key), value)
+            .map_err(|_| JsError::new(&format!("cannot set {key} on a result object")))?;
+    }
+    Ok(object.into())
+}

@@ -76,25 +76,6 @@ struct StepResult {
     finished: bool,
 }
 
-/// Denoising result: the noisy input, the output and both errors.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DenoiseResult {
-    #[serde(with = "serde_bytes_f32")]
-    noisy: Vec<f32>,
-    #[serde(with = "serde_bytes_f32")]
-    denoised: Vec<f32>,
-    noisy_mse: f32,
-    denoised_mse: f32,
-}
-
-/// `Vec<f32>` to a JS array of numbers; the page wraps it in a Float32Array.
-mod serde_bytes_f32 {
-    pub fn serialize<S: serde::Serializer>(values: &[f32], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(values)
-    }
-}
-
 /// The demo's state in one browser worker: the device, the live model, the
 /// loaded MNIST splits and, while training, the trainer.
 #[wasm_bindgen]
@@ -326,16 +307,20 @@ impl Demo {
     }
 
     /// Adds Gaussian noise of standard deviation `sigma` and denoises.
+    /// Returns `{ noisy, denoised, noisyMse, denoisedMse }`, the images as
+    /// Float32Arrays.
     pub async fn denoise(&self, image: &[f32], sigma: f32, seed: u32) -> Result<JsValue, JsError> {
         let result = inference::denoise(&self.live_model(), image, sigma, u64::from(seed), &self.device)
             .await
             .map_err(to_js_error)?;
-        to_js(&DenoiseResult {
-            noisy_mse: mse(image, &result.noisy),
-            denoised_mse: mse(image, &result.denoised),
-            noisy: result.noisy,
-            denoised: result.denoised,
-        })
+        // Built by hand rather than through serde, whose element-by-element
+        // arrays made this call take about 0.8 s in Chromium.
+        convert::object(&[
+            ("noisy", Float32Array::from(result.noisy.as_slice()).into()),
+            ("denoised", Float32Array::from(result.denoised.as_slice()).into()),
+            ("noisyMse", JsValue::from(mse(image, &result.noisy))),
+            ("denoisedMse", JsValue::from(mse(image, &result.denoised))),
+        ])
     }
 
     /// The `steps + 1` frames between the codes of images `a` and `b`.

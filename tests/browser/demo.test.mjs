@@ -243,7 +243,7 @@ test('bad weights rejected and trained weights survive reload', async () => {
 
     await page.reload();
     await waitReady(page);
-    assert.match(await page.locator('#weights-status').textContent(), /Using your weights saved/);
+    assert.match(await page.locator('#weights-status').textContent(), /Using your weights, saved in this browser/);
     const reloaded = await call(page, 'reconstruct', { images: new Float32Array(image) });
     assert.ok(mse(reloaded, trained) < 1e-12, 'the reloaded model is the trained one');
   } finally {

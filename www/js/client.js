@@ -34,10 +34,13 @@ export class ModelWorker {
     }
   }
 
-  failAll(message) {
+  /** Rejects every pending call. `stopped` marks a deliberate stop, which
+   *  callers ignore, unlike a crash (`fatal`). */
+  failAll(message, { stopped = false } = {}) {
     for (const call of this.pending.values()) {
       const error = new Error(message);
-      error.fatal = true;
+      error.fatal = !stopped;
+      error.stopped = stopped;
       call.reject(error);
     }
     this.pending.clear();
@@ -53,7 +56,7 @@ export class ModelWorker {
   }
 
   terminate() {
-    this.failAll('the model worker was stopped');
+    this.failAll('the model worker was stopped', { stopped: true });
     this.worker.terminate();
   }
 }

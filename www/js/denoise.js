@@ -2,7 +2,7 @@
 // chosen σ, and original / noisy / denoised side by side with their MSE.
 
 import { paintDigit } from './images.js';
-import { showError } from './status.js';
+import { showPanelMessage } from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,6 +14,10 @@ export class DenoisePanel {
     for (const id of ['denoise-source', 'denoise-index', 'denoise-sigma']) {
       $(id).addEventListener('input', () => this.schedule());
     }
+    $('denoise-source').addEventListener('input', () => {
+      $('denoise-index').disabled = $('denoise-source').value === 'drawing';
+      $('denoise-random').disabled = $('denoise-source').value === 'drawing';
+    });
     $('denoise-random').addEventListener('click', () => {
       $('denoise-source').value = 'test';
       $('denoise-index').value = Math.floor(Math.random() * 10000);
@@ -38,7 +42,7 @@ export class DenoisePanel {
       return { image: this.app.drawing, name: 'your drawing' };
     }
     const input = $('denoise-index');
-    const index = Number(input.value);
+    const index = input.value.trim() === '' ? NaN : Number(input.value);
     if (!Number.isInteger(index) || index < 0 || index > 9999) {
       throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
     }
@@ -63,8 +67,14 @@ export class DenoisePanel {
       const section = $('denoise-section');
       section.dataset.noisyMse = String(result.noisyMse);
       section.dataset.denoisedMse = String(result.denoisedMse);
+      showPanelMessage('denoise-section', null);
     } catch (error) {
-      if (!error.fatal) showError(`Denoising failed: ${error.message}`, error);
+      if (error.fatal || error.stopped) return;
+      // Blank the pictures, so none of them shows a result of other settings.
+      for (const id of ['denoise-original', 'denoise-noisy', 'denoise-output']) paintDigit($(id), null);
+      $('denoise-noisy-caption').textContent = 'Noisy';
+      $('denoise-output-caption').textContent = 'Denoised';
+      showPanelMessage('denoise-section', `Cannot denoise: ${error.message}.`);
     }
   }
 }

@@ -22,6 +22,7 @@ export class DrawPanel {
     paintDigit($('preview'), null);
     paintDigit($('reconstruction'), null);
     app.on((type) => {
+      if (type === 'session') this.timings = [];
       if (type === 'weights-changed' || type === 'session') this.schedule();
     });
   }
@@ -67,7 +68,7 @@ export class DrawPanel {
         this.app.emit('drawing', { image: result.image, reconstruction: result.reconstruction });
       }
     } catch (error) {
-      if (!error.fatal) showError(`Reconstructing the drawing failed: ${error.message}`, error);
+      if (!error.fatal && !error.stopped) showError(`Reconstructing the drawing failed: ${error.message}`, error);
     } finally {
       this.busy = false;
       if (this.dirty) requestAnimationFrame(() => this.update());

@@ -2,7 +2,7 @@
 // frames and a PNG download of it.
 
 import { paintStrip, enlargedPng, download } from './images.js';
-import { showError, showStatus } from './status.js';
+import { showError, showStatus, showPanelMessage } from './status.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -12,6 +12,11 @@ export class InterpolatePanel {
     this.pending = null;
     for (const id of ['interp-from-source', 'interp-from', 'interp-to-source', 'interp-to', 'interp-steps']) {
       $(id).addEventListener('input', () => this.schedule());
+    }
+    for (const [sourceId, indexId] of [['interp-from-source', 'interp-from'], ['interp-to-source', 'interp-to']]) {
+      $(sourceId).addEventListener('input', () => {
+        $(indexId).disabled = $(sourceId).value === 'drawing';
+      });
     }
     $('interp-download').addEventListener('click', () => this.download());
     app.on((type) => {
@@ -32,7 +37,7 @@ export class InterpolatePanel {
       return { image: this.app.drawing, name: 'your drawing' };
     }
     const input = $(indexId);
-    const index = Number(input.value);
+    const index = input.value.trim() === '' ? NaN : Number(input.value);
     if (!Number.isInteger(index) || index < 0 || index > 9999) {
       throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
     }
@@ -43,7 +48,7 @@ export class InterpolatePanel {
   async run() {
     if (!this.app.dataReady) return;
     try {
-      const steps = Number($('interp-steps').value);
+      const steps = $('interp-steps').value.trim() === '' ? NaN : Number($('interp-steps').value);
       if (!Number.isInteger(steps) || steps < 1 || steps > 64) {
         throw new Error(`steps must be a whole number from 1 to 64, got ${$('interp-steps').value}`);
       }
@@ -55,8 +60,15 @@ export class InterpolatePanel {
       strip.dataset.frames = String(frames.length / 784);
       strip.setAttribute('aria-label', `Interpolation in ${steps} steps from ${from.name} to ${to.name}: ${steps + 1} frames`);
       this.app.emit('interpolated', { frames });
+      showPanelMessage('interpolate-section', null);
+      $('interp-download').disabled = false;
     } catch (error) {
-      if (!error.fatal) showError(`Interpolation failed: ${error.message}`, error);
+      if (error.fatal || error.stopped) return;
+      // Blank the strip, so it never shows frames of other settings.
+      paintStrip($('interp-strip'), new Float32Array(784));
+      $('interp-strip').dataset.frames = '0';
+      $('interp-download').disabled = true;
+      showPanelMessage('interpolate-section', `Cannot interpolate: ${error.message}.`);
     }
   }
 

@@ -23,7 +23,7 @@ const app = {
   call(method, args, transfer) {
     if (!this.session) return Promise.reject(new Error('the model is not running'));
     return this.session.call(method, args, transfer).catch((error) => {
-      if (error.fatal) recover(error);
+      if (error.fatal && !error.stopped) recover(error);
       throw error;
     });
   },
@@ -99,8 +99,12 @@ async function pickFaster(webgpu) {
 /** Counts measurements, so a device switch by hand cancels a running one. */
 let measurement = 0;
 
+/** Counts sessions, so the steps of a replaced one end quietly. */
+let generation = 0;
+
 /** Starts a session on `choice.backend`, replacing the current one. */
 async function startOn(choice, weightBytes) {
+  const mine = ++generation;
   const label = choice.backend === 'webgpu' ? 'WebGPU' : 'CPU (WebAssembly)';
   $('device-status').textContent = `Device: ${label} (${choice.reason})`;
   showStatus(`Starting the model on ${label}…`);
@@ -127,7 +131,15 @@ async function startOn(choice, weightBytes) {
 
   app.dataReady = false;
   showStatus('Loading MNIST…');
-  const counts = await session.loadData();
+  let counts;
+  try {
+    counts = await session.loadData();
+  } catch (error) {
+    // A session replaced while loading (a device switch) stops quietly.
+    if (error.stopped || mine !== generation) return;
+    throw error;
+  }
+  if (mine !== generation) return;
   app.dataReady = true;
   app.emit('data-ready', counts);
   showStatus(`Ready: ${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images on ${label}.`);
@@ -151,20 +163,26 @@ async function recover(error) {
   }
 }
 
-$('device-select').addEventListener('change', async (event) => {
+/** Device switches run one after the other, never overlapping. */
+let switching = Promise.resolve();
+
+$('device-select').addEventListener('change', (event) => {
   clearError();
   const requested = event.target.value;
   measurement += 1;
-  try {
-    await train.stopForSwitch();
-    const bytes = await weights.snapshot();
-    await start(requested, bytes);
-  } catch (error) {
-    showError(`Switching the device failed: ${error.message}`, error);
-  }
+  switching = switching.then(async () => {
+    try {
+      await train.stopForSwitch();
+      const bytes = await weights.snapshot();
+      await start(requested, bytes);
+    } catch (error) {
+      if (!error.stopped) showError(`Switching the device failed: ${error.message}`, error);
+    }
+  });
 });
 
 window.addEventListener('unhandledrejection', (event) => {
+  if (event.reason?.stopped) return;
   showError(`Unexpected error: ${event.reason?.message ?? event.reason}`, event.reason);
 });
 
@@ -175,6 +193,7 @@ async function main() {
     const bytes = await weights.initialBytes();
     await start(requested, bytes);
   } catch (error) {
+    if (error.stopped) return;
     showError(`The demo could not start: ${error.message}`, error);
     $('data-status').textContent = 'Not loaded.';
   }

@@ -21,3 +21,21 @@ export function clearError() {
   banner.hidden = true;
   banner.textContent = '';
 }
+
+/**
+ * Shows `message` inside the panel `sectionId`, next to its controls, or
+ * clears it when `message` is null. For problems with a panel's own inputs.
+ */
+export function showPanelMessage(sectionId, message) {
+  const section = document.getElementById(sectionId);
+  let element = section.querySelector('.panel-message');
+  if (!element) {
+    element = document.createElement('p');
+    element.className = 'panel-message';
+    element.setAttribute('role', 'status');
+    section.querySelector('.controls').after(element);
+  }
+  element.textContent = message ?? '';
+  element.hidden = !message;
+  if (message) console.warn(`${sectionId}: ${message}`);
+}

@@ -181,6 +181,11 @@ export class TrainPanel {
     try {
       await this.app.call('trainStop');
       this.setState('idle');
+      const last = this.steps.at(-1);
+      $('train-status').textContent = last
+        ? `Stopped in epoch ${last.epoch}/${last.epochs}, batch ${last.batch}/${last.batchesPerEpoch} · last loss ${last.loss.toFixed(4)}`
+          + (this.lastTestMse !== undefined ? ` · last test MSE ${this.lastTestMse.toFixed(4)} (end of the last finished epoch)` : '')
+        : 'Stopped before the first batch.';
       await this.weights.persist({ testMse: this.lastTestMse, source: 'training' });
       showStatus('Training stopped; the weights trained so far are kept.');
       this.app.emit('weights-changed', { source: 'training' });

@@ -33,7 +33,8 @@ export class WeightsPanel {
       const saved = await storage.loadWeights();
       if (saved?.bytes) {
         this.bytes = saved.bytes;
-        this.describe(`Using your weights saved ${new Date(saved.savedAt).toLocaleString()}`
+        const origin = saved.source && saved.source !== 'training' ? ` from ${saved.source}` : '';
+        this.describe(`Using your weights${origin}, saved in this browser ${new Date(saved.savedAt).toLocaleString()}`
           + (saved.testMse ? ` (test MSE ${saved.testMse.toFixed(4)})` : '') + '.');
         return saved.bytes.slice(0);
       }
@@ -110,6 +111,7 @@ export class WeightsPanel {
       this.bytes = bytes;
       await storage.forgetWeights().catch(() => {});
       this.describe('Using the pretrained weights shipped with the demo.');
+      showStatus('Back to the pretrained weights.');
       this.app.emit('weights-changed', { source: 'pretrained' });
     } catch (error) {
       showError(`Going back to the pretrained weights failed: ${error.message}`, error);
