@@ -251,6 +251,26 @@ test('bad weights rejected and trained weights survive reload', async () => {
   }
 });
 
+test('device switch during training keeps weights', async () => {
+  const browser = await open('?backend=cpu&epochs=20&batch=256&subset=4096&evaluate=500');
+  try {
+    const { page } = browser;
+    await page.click('#train-start');
+    await page.waitForFunction(() => /saved in this browser/.test(document.getElementById('weights-status').textContent), null, { timeout: 120_000 });
+    await page.selectOption('#device-select', 'webgpu');
+    await page.waitForFunction(() => window.demo.backend === 'webgpu' && window.demo.dataReady, null, { timeout: 180_000 });
+    const error = await page.locator('#error').evaluate((element) => (element.hidden ? null : element.textContent));
+    assert.equal(error, null, 'switching shows no error');
+    assert.equal(await page.evaluate(() => document.body.dataset.training), 'idle', 'training stopped before the switch');
+    assert.match(await page.locator('#device-status').textContent(), /^Device: WebGPU/);
+    const image = (await call(page, 'testImage', { index: 0 })).image;
+    const output = await call(page, 'reconstruct', { images: image });
+    assert.ok(mse(Object.values(image), output) < 0.1, 'the trained weights moved to WebGPU');
+  } finally {
+    await browser.close();
+  }
+});
+
 test('site works under a sub-path', async () => {
   const nested = await serveSite('/demo/');
   const browser = await launch();
