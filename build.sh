@@ -71,6 +71,28 @@ ensure_chromium() {
     fi
 }
 
+# Shrinks the wasm with wasm-opt when a recent enough one is installed.
+# Binaryen 108 (Debian 12's) rewrites wasm-bindgen's externref table into a
+# module that fails to instantiate, so older versions are skipped.
+optimise_wasm() {
+    local wasm=$1 version
+    command -v wasm-opt > /dev/null || return 0
+    version=$(wasm-opt --version | grep -o '[0-9]\+' | head -1)
+    if (( version < 118 )); then
+        echo "note: skipping wasm-opt $version; version 118 or later is needed" >&2
+        return 0
+    fi
+    log "optimising the wasm with wasm-opt $version"
+    if wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$wasm" -o "$wasm.opt"; then
+        mv "$wasm.opt" "$wasm"
+    else
+        echo "warning: wasm-opt failed; keeping the unoptimised wasm" >&2
+        rm -f "$wasm.opt"
+    fi
+}
+
 # build_site PROFILE OUT_DIR: the wasm, its JS glue, the page and its
 # libraries, with relative URLs only, in one folder.
 build_site() {
@@ -85,16 +107,8 @@ build_site() {
     mkdir -p "$out/pkg" "$out/vendor"
     wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
         "$CARGO_TARGET_DIR/$WASM_TARGET/$profile/$CRATE.wasm"
-    if [[ "$profile" == web ]] && command -v wasm-opt > /dev/null; then
-        log "optimising the wasm with $(wasm-opt --version)"
-        if wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-            --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-            "$out/pkg/${CRATE}_bg.wasm" -o "$out/pkg/${CRATE}_bg.opt.wasm"; then
-            mv "$out/pkg/${CRATE}_bg.opt.wasm" "$out/pkg/${CRATE}_bg.wasm"
-        else
-            echo "warning: wasm-opt failed; keeping the unoptimised wasm" >&2
-            rm -f "$out/pkg/${CRATE}_bg.opt.wasm"
-        fi
+    if [[ "$profile" == web ]]; then
+        optimise_wasm "$out/pkg/${CRATE}_bg.wasm"
     fi
 
     cp -R www/. "$out/"
