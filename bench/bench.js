@@ -25,6 +25,18 @@ function stepsFor(kind, batch) {
 
 let wasm;
 const datasets = {};
+const demos = {};
+
+/** One Demo per backend for the whole run: Burn registers its wgpu runtime
+ *  once per page, so a second WebGPU Demo cannot be created. */
+async function demoOn(backend) {
+  if (!demos[backend]) {
+    const demo = await Demo.create(backend);
+    await loadShards(demo);
+    demos[backend] = demo;
+  }
+  return demos[backend];
+}
 
 async function loadShards(demo) {
   const manifest = await (await fetch('/site/data/manifest.json')).json();
@@ -63,8 +75,7 @@ function drawnSeven() {
 }
 
 async function benchOurs(backend, batch) {
-  const demo = await Demo.create(backend);
-  await loadShards(demo);
+  const demo = await demoOn(backend);
   const steps = stepsFor(backend, batch);
 
   const createdAt = performance.now();
@@ -99,7 +110,6 @@ async function benchOurs(backend, batch) {
     await demo.reconstruct(image);
     reconstructTimes.push(performance.now() - started);
   }
-  demo.free();
   return {
     imagesPerSecond: batch / (median(times) / 1000),
     firstStepMs,
@@ -112,8 +122,7 @@ async function benchOurs(backend, batch) {
 
 /** Heap and wasm memory after 1 and 3 epochs of training on a small subset. */
 async function memoryOurs(backend) {
-  const demo = await Demo.create(backend);
-  await loadShards(demo);
+  const demo = await demoOn(backend);
   demo.startTraining({ epochs: 3, batchSize: 256, subset: 1024, dropLast: true });
   const readings = {};
   for (let step = 1; step <= 12; step += 1) {
@@ -125,7 +134,7 @@ async function memoryOurs(backend) {
       };
     }
   }
-  demo.free();
+  demo.stopTraining();
   return readings;
 }
 
