@@ -27,7 +27,7 @@ let wasm;
 const datasets = {};
 const demos = {};
 
-/** One Demo per backend for the whole run: Burn registers its wgpu runtime
+/** Returns the one Demo of `backend` for the whole run: Burn registers its wgpu runtime
  *  once per page, so a second WebGPU Demo cannot be created. */
 async function demoOn(backend) {
   if (!demos[backend]) {
@@ -60,7 +60,7 @@ async function trainingImages(demo, count) {
 /** Side of the canvas copy the page preprocesses (see www/js/draw.js). */
 const CANVAS = 140;
 
-/** A drawn 7 as a CANVAS × CANVAS RGBA buffer, as the drawing pad sends it. */
+/** Draws a 7 and returns it as a CANVAS × CANVAS RGBA buffer, as the drawing pad sends it. */
 function drawnSeven() {
   const canvas = new OffscreenCanvas(CANVAS, CANVAS);
   const context = canvas.getContext('2d');

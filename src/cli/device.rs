@@ -20,6 +20,8 @@ pub fn open(choice: DeviceChoice) -> Result<(Device, String), String> {
     if choice == DeviceChoice::Cpu {
         return Ok((Device::flex(), "CPU (flex)".into()));
     }
+    // NOTE: only the no-adapter branch has run so far, on machines without a
+    // GPU; training through a real Vulkan adapter is untested.
     match Device::wgpu_options().graphics_api(WgpuBackend::Vulkan).init() {
         Ok(device) => Ok((device, "Vulkan (wgpu)".into())),
         Err(error) if choice == DeviceChoice::Auto => {

@@ -58,7 +58,7 @@ impl Default for TrainOptions {
     }
 }
 
-/// One training step as the page sees it.
+/// One training step, as sent to the page.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct StepResult {
@@ -172,7 +172,7 @@ impl Demo {
         Ok(self.test.label(index))
     }
 
-    /// All test labels, one byte each.
+    /// Returns all test labels, one byte each.
     #[wasm_bindgen(js_name = testLabels)]
     pub fn test_labels(&self) -> Uint8Array {
         Uint8Array::from(self.test.labels())
@@ -323,7 +323,7 @@ impl Demo {
         ])
     }
 
-    /// The `steps + 1` frames between the codes of images `a` and `b`.
+    /// Decodes the `steps + 1` frames between the codes of images `a` and `b`.
     pub async fn interpolate(&self, a: &[f32], b: &[f32], steps: usize) -> Result<Float32Array, JsError> {
         let frames = inference::interpolate(&self.live_model(), a, b, steps, &self.device)
             .await
@@ -355,7 +355,7 @@ impl Demo {
         Ok((batch_size * steps) as f64 / seconds.max(1e-6))
     }
 
-    /// The model inference runs on: the one being trained, else the loaded one.
+    /// Returns the model inference runs on: the one being trained, else the loaded one.
     fn live_model(&self) -> Autoencoder {
         match &self.trainer {
             Some(trainer) => trainer.model(),

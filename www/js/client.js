@@ -61,7 +61,7 @@ export class ModelWorker {
   }
 }
 
-/** Why WebGPU can or cannot be used here, checked on the main thread. */
+/** Checks on the main thread whether WebGPU can be used here, and returns why. */
 export async function probeWebGpu() {
   if (!('gpu' in navigator) || !navigator.gpu) {
     return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };

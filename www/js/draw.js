@@ -135,7 +135,7 @@ export class DrawingPad {
     if (notify) this.onChange();
   }
 
-  /** The model's copy as RGBA bytes, MODEL_SIZE × MODEL_SIZE. */
+  /** Returns the model's copy as RGBA bytes, MODEL_SIZE × MODEL_SIZE. */
   pixels() {
     return this.modelContext.getImageData(0, 0, MODEL_SIZE, MODEL_SIZE);
   }

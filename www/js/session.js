@@ -38,7 +38,7 @@ export class ModelSession {
 /**
  * Picks the backend to start on: the one forced by `requested` ("webgpu" or
  * "cpu"), or, for "auto", the CPU, which starts in a fraction of a second;
- * `measureWebGpu` then tells whether WebGPU is faster here. Returns
+ * `measureWebGpu` then measures whether WebGPU is faster here. Returns
  * { backend, reason, webgpu } where `webgpu` is the adapter probe.
  */
 export async function chooseBackend(requested) {

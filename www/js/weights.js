@@ -46,7 +46,7 @@ export class WeightsPanel {
     return this.bytes.slice(0);
   }
 
-  /** A copy of the last known good weights, for restarting a session. */
+  /** Returns a copy of the last known good weights, for restarting a session. */
   async currentBytes() {
     return this.bytes ? this.bytes.slice(0) : this.fetchPretrained();
   }
