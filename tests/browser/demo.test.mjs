@@ -132,6 +132,30 @@ test('drawn 7 is centred and reconstructed as a 7', async () => {
   }
 });
 
+test('keyboard puts a test digit on the pad', async () => {
+  const browser = await open('?backend=cpu');
+  try {
+    const { page } = browser;
+    await page.locator('#pad-index').fill('3');
+    await page.locator('#pad-put').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.demo.drawing !== null);
+    await page.waitForTimeout(300);
+    const preview = (await canvasGrey(page, '#preview')).values;
+    const original = Object.values((await call(page, 'testImage', { index: 3 })).image);
+    // The digit is enlarged onto the pad with smoothing and then cropped,
+    // scaled and centred again, so it comes back close but not equal.
+    const difference = mse(preview, original);
+    assert.ok(difference < 0.03, `preview differs from test digit 3 by MSE ${difference}`);
+
+    await page.locator('#pad').focus();
+    await page.keyboard.press('Delete');
+    await page.waitForFunction(() => window.demo.drawing === null);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('denoising beats the noisy input', async () => {
   const browser = await open('?backend=cpu');
   try {
