@@ -3,6 +3,7 @@
 
 import { paintDigit } from './images.js';
 import { showPanelMessage } from './status.js';
+import { loadSource } from './sources.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,18 +37,8 @@ export class DenoisePanel {
     this.pending = setTimeout(() => this.run(), 50);
   }
 
-  async source() {
-    if ($('denoise-source').value === 'drawing') {
-      if (!this.app.drawing) throw new Error('nothing is drawn yet; draw a digit above or pick a test digit');
-      return { image: this.app.drawing, name: 'your drawing' };
-    }
-    const input = $('denoise-index');
-    const index = input.value.trim() === '' ? NaN : Number(input.value);
-    if (!Number.isInteger(index) || index < 0 || index > 9999) {
-      throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
-    }
-    const { image, label } = await this.app.call('testImage', { index });
-    return { image, name: `test digit ${index} (a ${label})` };
+  source() {
+    return loadSource(this.app, $('denoise-source').value, $('denoise-index'));
   }
 
   async run() {

@@ -5,6 +5,7 @@
 import { DrawingPad } from './draw.js';
 import { paintDigit } from './images.js';
 import { showError, showPanelMessage } from './status.js';
+import { loadSource } from './sources.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -30,23 +31,17 @@ export class DrawPanel {
 
   /** Puts the chosen test digit on the pad, so the pad works without a pointer too. */
   async putTestDigit() {
-    const input = $('pad-index');
-    const index = input.value.trim() === '' ? NaN : Number(input.value);
-    if (!Number.isInteger(index) || index < 0 || index > 9999) {
-      showPanelMessage('draw-section', `Test digit ${input.value} does not exist; pick 0 to 9,999.`);
-      return;
-    }
     if (!this.app.dataReady) {
       showPanelMessage('draw-section', 'The test digits are still loading; try again in a moment.');
       return;
     }
     try {
-      const { image, label } = await this.app.call('testImage', { index });
+      const { image, name } = await loadSource(this.app, 'test', $('pad-index'));
       showPanelMessage('draw-section', null);
       this.pad.putDigit(image);
-      $('pad').setAttribute('aria-label', `Drawing area with test digit ${index} (a ${label}). Draw to add ink; press Delete to clear.`);
+      $('pad').setAttribute('aria-label', `Drawing area with ${name}. Draw to add ink; press Delete to clear.`);
     } catch (error) {
-      if (!error.fatal && !error.stopped) showPanelMessage('draw-section', `Cannot put test digit ${index} on the pad: ${error.message}.`);
+      if (!error.fatal && !error.stopped) showPanelMessage('draw-section', `Cannot put the digit on the pad: ${error.message}.`);
     }
   }
 

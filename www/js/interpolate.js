@@ -3,6 +3,7 @@
 
 import { paintStrip, enlargedPng, download } from './images.js';
 import { showError, showStatus, showPanelMessage } from './status.js';
+import { loadSource } from './sources.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,18 +32,8 @@ export class InterpolatePanel {
     this.pending = setTimeout(() => this.run(), 50);
   }
 
-  async image(sourceId, indexId) {
-    if ($(sourceId).value === 'drawing') {
-      if (!this.app.drawing) throw new Error('nothing is drawn yet; draw a digit above or pick a test digit');
-      return { image: this.app.drawing, name: 'your drawing' };
-    }
-    const input = $(indexId);
-    const index = input.value.trim() === '' ? NaN : Number(input.value);
-    if (!Number.isInteger(index) || index < 0 || index > 9999) {
-      throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
-    }
-    const { image, label } = await this.app.call('testImage', { index });
-    return { image, name: `test digit ${index} (a ${label})` };
+  image(sourceId, indexId) {
+    return loadSource(this.app, $(sourceId).value, $(indexId));
   }
 
   async run() {
