@@ -5,7 +5,10 @@ const TEST_IMAGES = 10000;
 
 /** Reads a test-digit index field; throws a message naming the bad value. */
 export function testIndex(input) {
-  const index = input.value.trim() === '' ? NaN : Number(input.value);
+  if (input.value.trim() === '') {
+    throw new Error('the test digit field is empty; pick 0 to 9,999');
+  }
+  const index = Number(input.value);
   if (!Number.isInteger(index) || index < 0 || index >= TEST_IMAGES) {
     throw new Error(`test digit ${input.value} does not exist; pick 0 to 9,999`);
   }
