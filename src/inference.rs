@@ -39,8 +39,8 @@ pub struct Denoised {
     pub denoised: Vec<f32>,
 }
 
-/// Reconstructs images: `decode(encode(images))`. `images` holds 784
-/// values per image; so does the result.
+/// Reconstructs images: `decode(encode(images))`. `images` contains 784
+/// values per image, and so does the result.
 pub async fn reconstruct(
     model: &Autoencoder,
     images: &[f32],

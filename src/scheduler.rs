@@ -51,7 +51,7 @@ impl ReduceOnPlateau {
         }
     }
 
-    /// The current learning rate.
+    /// Returns the current learning rate.
     pub fn learning_rate(&self) -> f64 {
         self.learning_rate
     }

@@ -2,7 +2,7 @@
 
 use burn::prelude::*;
 
-use super::shard::{COLS, ROWS, Shard};
+use super::shard::Shard;
 use crate::model::IMAGE_PIXELS;
 
 /// Images of one split, kept as `u8` (a quarter of the f32 size) and
@@ -48,12 +48,12 @@ impl MnistSplit {
         self.labels.len()
     }
 
-    /// Whether the split holds no images.
+    /// Returns whether the split contains no images.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
 
-    /// The first `count` images (all of them when `count` exceeds the size).
+    /// Returns the first `count` images (all of them when `count` exceeds the size).
     pub fn subset(&self, count: usize) -> Self {
         let count = count.min(self.len());
         Self {
@@ -67,7 +67,7 @@ impl MnistSplit {
         self.labels[index]
     }
 
-    /// All labels, one per image.
+    /// Returns all labels, one per image.
     pub fn labels(&self) -> &[u8] {
         &self.labels
     }
@@ -80,11 +80,6 @@ impl MnistSplit {
     /// Pixels of image `index` scaled to [0, 1] (pixel / 255), 784 values.
     pub fn image(&self, index: usize) -> Vec<f32> {
         self.image_bytes(index).iter().map(|&p| f32::from(p) / 255.0).collect()
-    }
-
-    /// Image height and width.
-    pub fn dims(&self) -> [usize; 2] {
-        [ROWS, COLS]
     }
 
     /// Gathers the images at `indices` into a `[indices.len(), 784]` tensor

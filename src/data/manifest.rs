@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Value of [`Manifest::format`], so a wrong JSON file is recognised.
 pub const FORMAT: &str = "mnist-autoencoder-shards";
 
-/// Which MNIST split a shard belongs to.
+/// MNIST split of a shard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {

@@ -99,7 +99,7 @@ impl Shard {
         self.labels.len()
     }
 
-    /// Whether the shard holds no images.
+    /// Returns whether the shard contains no images.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
@@ -171,7 +171,7 @@ impl Shard {
         Self::from_payload(shard, &payload, expected_count)
     }
 
-    /// Decodes an inflated shard and checks that it holds `expected_count`
+    /// Decodes an inflated shard and checks that it contains `expected_count`
     /// images. Never panics, whatever the bytes.
     pub fn from_payload(
         shard: &str,

@@ -66,9 +66,4 @@ export class LossChart {
       + (lastTest !== undefined ? `, latest test MSE ${lastTest.toFixed(4)}` : '')
       + (this.drops.length ? `, learning rate lowered after epoch ${this.drops.join(', ')}` : ''));
   }
-
-  /** Number of points drawn so far (for tests and the status line). */
-  get points() {
-    return this.x.length;
-  }
 }

@@ -37,9 +37,9 @@ export class ModelSession {
 
 /**
  * Picks the backend to start on: the one forced by `requested` ("webgpu" or
- * "cpu"), or, for "auto", the CPU, which starts in a fraction of a second;
+ * "cpu"), or the CPU for "auto", because it starts in a fraction of a second.
  * `measureWebGpu` then measures whether WebGPU is faster here. Returns
- * { backend, reason, webgpu } where `webgpu` is the adapter probe.
+ * { backend, reason, webgpu }, where `webgpu` is the adapter probe.
  */
 export async function chooseBackend(requested) {
   const probe = await probeWebGpu();
