@@ -93,23 +93,35 @@ optimise_wasm() {
     fi
 }
 
-# build_site PROFILE OUT_DIR: the wasm, its JS glue, the page and its
-# libraries, with relative URLs only, in one folder.
+# build_wasm PROFILE OUT_DIR [CARGO_FLAGS...]: one wasm build and its JS glue.
+build_wasm() {
+    local profile=$1 out=$2
+    shift 2
+    cargo build --locked --lib --target "$WASM_TARGET" --profile "$profile" "$@"
+    mkdir -p "$out"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" \
+        "$CARGO_TARGET_DIR/$WASM_TARGET/$profile/$CRATE.wasm"
+    if [[ "$profile" == web ]]; then
+        optimise_wasm "$out/${CRATE}_bg.wasm"
+    fi
+}
+
+# build_site PROFILE OUT_DIR: the page, its libraries and two wasm builds,
+# with relative URLs only, in one folder. pkg/ is the CPU-only build every
+# visitor loads; pkg-webgpu/ adds the WebGPU backend and is fetched only
+# where the browser has WebGPU.
 build_site() {
     local profile=$1 out=$2
     ensure_wasm_target
-    log "building the wasm (profile $profile)"
-    cargo build --locked --lib --target "$WASM_TARGET" --profile "$profile"
     ensure_wasm_bindgen
     ensure_npm_packages
 
     rm -rf "$out"
-    mkdir -p "$out/pkg" "$out/vendor"
-    wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" \
-        "$CARGO_TARGET_DIR/$WASM_TARGET/$profile/$CRATE.wasm"
-    if [[ "$profile" == web ]]; then
-        optimise_wasm "$out/pkg/${CRATE}_bg.wasm"
-    fi
+    mkdir -p "$out/vendor"
+    log "building the CPU-only wasm (profile $profile)"
+    build_wasm "$profile" "$out/pkg" --no-default-features
+    log "building the WebGPU wasm (profile $profile)"
+    build_wasm "$profile" "$out/pkg-webgpu"
 
     cp -R www/. "$out/"
     cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css "$out/vendor/"

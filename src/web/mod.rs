@@ -91,6 +91,23 @@ struct StepResult {
     finished: bool,
 }
 
+/// Opens the browser's WebGPU device.
+#[cfg(feature = "webgpu")]
+async fn webgpu_device() -> Result<Device, JsError> {
+    Device::wgpu_options()
+        .init_async()
+        .await
+        .map_err(|error| JsError::new(&format!("WebGPU is not available: {error}")))
+}
+
+/// The CPU-only build has no WebGPU backend; the page loads the other build for it.
+#[cfg(not(feature = "webgpu"))]
+async fn webgpu_device() -> Result<Device, JsError> {
+    Err(JsError::new(
+        "this wasm build has no WebGPU backend (it was built without the `webgpu` feature); load pkg-webgpu/ for WebGPU",
+    ))
+}
+
 /// The demo's state in one browser worker: the device, the live model, the
 /// loaded MNIST splits and, while training, the trainer.
 #[wasm_bindgen]
@@ -111,10 +128,7 @@ impl Demo {
     /// Rejects with a message when WebGPU is missing or has no adapter.
     pub async fn create(backend: &str) -> Result<Demo, JsError> {
         let device = match backend {
-            "webgpu" => Device::wgpu_options()
-                .init_async()
-                .await
-                .map_err(|error| JsError::new(&format!("WebGPU is not available: {error}")))?,
+            "webgpu" => webgpu_device().await?,
             "cpu" => Device::flex(),
             other => return Err(JsError::new(&format!("unknown backend {other:?}, expected \"webgpu\" or \"cpu\""))),
         };

@@ -24,6 +24,7 @@ async function open(query = '', options = {}) {
 }
 
 test('page loads shards and uses WebGPU', async () => {
+  const firstRequest = site.requests.length;
   const browser = await open('?backend=webgpu');
   try {
     const { page } = browser;
@@ -37,6 +38,8 @@ test('page loads shards and uses WebGPU', async () => {
     const origin = new URL(site.url).origin;
     const foreign = browser.urls.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'));
     assert.deepEqual(foreign, [], 'nothing is requested from another origin');
+    const requested = site.requests.slice(firstRequest);
+    assert.ok(requested.includes('/pkg-webgpu/mnist_autoencoder_bg.wasm'), 'the WebGPU worker loads the WebGPU build');
   } finally {
     await browser.close();
   }
@@ -229,9 +232,13 @@ test('automatic device choice follows measured speed', async () => {
 });
 
 test('without WebGPU the page falls back to the CPU', async () => {
+  const firstRequest = site.requests.length;
   const browser = await open('', { webgpu: false });
   try {
     const { page } = browser;
+    const requested = site.requests.slice(firstRequest);
+    assert.ok(requested.includes('/pkg/mnist_autoencoder_bg.wasm'), 'the CPU-only build is loaded');
+    assert.deepEqual(requested.filter((url) => url.includes('pkg-webgpu')), [], 'the WebGPU build is never fetched');
     const device = await page.locator('#device-status').textContent();
     assert.match(device, /^Device: CPU \(WebAssembly\) \(.*(WebGPU|adapter)/);
     assert.equal(await page.evaluate(() => window.demo.backend), 'cpu');

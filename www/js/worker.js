@@ -3,8 +3,15 @@
 // the wasm goes through `enqueue`, so no call starts before the previous
 // one has finished.
 
-import init, { Demo } from '../pkg/mnist_autoencoder.js';
 import { loadShards } from './shards.js';
+
+/** The two wasm builds: the CPU one is small and always loaded first; the
+ *  WebGPU one carries wgpu and its shader compiler, about three times the
+ *  download, and is fetched only for a WebGPU worker. */
+const BUILDS = {
+  cpu: '../pkg/mnist_autoencoder.js',
+  webgpu: '../pkg-webgpu/mnist_autoencoder.js',
+};
 
 let demo = null;
 let chain = Promise.resolve();
@@ -38,6 +45,9 @@ function event(type, detail, transfer = []) {
 
 const handlers = {
   async start({ backend, pretrained }) {
+    const build = BUILDS[backend];
+    if (!build) throw new Error(`unknown backend ${JSON.stringify(backend)}, expected "webgpu" or "cpu"`);
+    const { default: init, Demo } = await import(build);
     await init();
     demo = await Demo.create(backend);
     if (!pretrained) return { backend: demo.backend, weights: 'untrained' };
