@@ -2,7 +2,8 @@
 // one page, interleaved so that machine load hits both alike. The driver
 // (run.mjs) reads `window.benchResult`.
 
-import init, { Demo } from '/site/pkg/mnist_autoencoder.js';
+import * as cpuBuild from '/site/pkg/mnist_autoencoder.js';
+import * as webgpuBuild from '/site/pkg-webgpu/mnist_autoencoder.js';
 
 const params = new URLSearchParams(location.search);
 const BATCHES = (params.get('batches') ?? '256,2048').split(',').map(Number);
@@ -23,14 +24,23 @@ function stepsFor(kind, batch) {
   return slow ? 3 : 10;
 }
 
-let wasm;
+/** The site's two wasm builds, as the worker picks them: CPU-only, and with WebGPU. */
+const BUILDS = { cpu: cpuBuild, webgpu: webgpuBuild };
+/** Instantiated builds by backend: their wasm exports (for the memory size). */
+const instances = {};
 const datasets = {};
 const demos = {};
+
+async function buildFor(backend) {
+  if (!instances[backend]) instances[backend] = await BUILDS[backend].default();
+  return BUILDS[backend];
+}
 
 /** Returns the one Demo of `backend` for the whole run: Burn registers its wgpu runtime
  *  once per page, so a second WebGPU Demo cannot be created. */
 async function demoOn(backend) {
   if (!demos[backend]) {
+    const { Demo } = await buildFor(backend);
     const demo = await Demo.create(backend);
     await loadShards(demo);
     demos[backend] = demo;
@@ -120,7 +130,7 @@ async function benchOurs(backend, batch) {
   };
 }
 
-/** Heap and wasm memory after 1 and 3 epochs of training on a small subset. */
+/** Heap, wasm memory and Burn's device memory pool after 1 and 3 epochs of training on a small subset. */
 async function memoryOurs(backend) {
   const demo = await demoOn(backend);
   demo.startTraining({ epochs: 3, batchSize: 256, subset: 1024, dropLast: true });
@@ -129,8 +139,10 @@ async function memoryOurs(backend) {
     await demo.trainStep();
     if (step === 4 || step === 12) {
       readings[step === 4 ? 'afterEpoch1' : 'afterEpoch3'] = {
-        wasmBytes: wasm.memory.buffer.byteLength,
+        wasmBytes: instances[backend].memory.buffer.byteLength,
         jsHeapBytes: performance.memory?.usedJSHeapSize ?? null,
+        // null on the CPU, whose tensors live in the wasm memory above.
+        devicePool: demo.memoryPoolUsage(),
       };
     }
   }
@@ -189,9 +201,41 @@ async function benchPeer(backend, batch, images) {
   return { imagesPerSecond: batch / (median(times) / 1000), firstStepMs, reconstructMs: median(latencies), steps };
 }
 
+/**
+ * Work that run.mjs records with the DevTools CPU profiler, each as
+ * `{ prepare, run }`: `prepare` is not profiled (warm-up, shader compilation).
+ */
+function profileTasks(hasWebGpu) {
+  const training = (backend, steps) => ({
+    async prepare() {
+      const demo = await demoOn(backend);
+      demo.startTraining({ epochs: 1000, batchSize: 2048, subset: 10000, dropLast: true });
+      await demo.trainStep();
+      await demo.trainStep();
+    },
+    async run() {
+      const demo = await demoOn(backend);
+      for (let i = 0; i < steps; i += 1) await demo.trainStep();
+      demo.stopTraining();
+    },
+  });
+  const tasks = {
+    drawingToReconstructionCpu: {
+      async run() {
+        const demo = await demoOn('cpu');
+        const rgba = drawnSeven();
+        for (let i = 0; i < 200; i += 1) await demo.reconstruct(demo.preprocess(rgba, CANVAS, CANVAS));
+      },
+    },
+    trainingStepsCpuBatch2048: training('cpu', 5),
+  };
+  if (hasWebGpu && OURS.includes('webgpu')) tasks.trainingStepsWebGpuBatch2048 = training('webgpu', 2);
+  return tasks;
+}
+
 async function main() {
-  wasm = await init();
   tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+  const { Demo } = await buildFor('cpu');
   const probe = await Demo.create('cpu');
   await loadShards(probe);
   const images = await trainingImages(probe, 10000);
@@ -222,6 +266,7 @@ async function main() {
   for (const backend of OURS.filter((name) => name === 'cpu' || hasWebGpu)) {
     results.memory[backend] = await memoryOurs(backend);
   }
+  window.benchProfileTasks = profileTasks(hasWebGpu);
   results.userAgent = navigator.userAgent;
   results.webgpu = hasWebGpu;
   window.benchResult = results;

@@ -150,6 +150,21 @@ impl Demo {
         self.backend.clone()
     }
 
+    /// What Burn's device memory pool holds, in bytes:
+    /// `{ bytesInUse, bytesReserved, allocations }`, or `null` on a device
+    /// that keeps no pool (the CPU backend allocates from the wasm heap).
+    #[wasm_bindgen(js_name = memoryPoolUsage)]
+    pub fn memory_pool_usage(&self) -> Result<JsValue, JsError> {
+        let Some(usage) = self.device.memory_pool_usage() else {
+            return Ok(JsValue::NULL);
+        };
+        convert::object(&[
+            ("bytesInUse", JsValue::from(usage.bytes_in_use as f64)),
+            ("bytesReserved", JsValue::from(usage.bytes_reserved as f64)),
+            ("allocations", JsValue::from(usage.number_allocs as f64)),
+        ])
+    }
+
     /// Checks a served shard file (size, SHA-256, format, image count) and
     /// appends its images to `split` ("train" or "test").
     #[wasm_bindgen(js_name = addShard)]
