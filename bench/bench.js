@@ -130,6 +130,29 @@ async function benchOurs(backend, batch) {
   };
 }
 
+/** Multiply-adds of the encoder per image: 784 × 392 + 392 × 8 weights. */
+const ENCODER_MACS = 784 * 392 + 392 * 8;
+
+/**
+ * Encodes 1,000 test images at once and returns the rate of the encoder's
+ * two matrix products in GFLOP/s (median of 3 after a warm-up): what the
+ * device's matmul kernel reaches outside training.
+ */
+async function encoderRateOurs(backend) {
+  const demo = await demoOn(backend);
+  const count = 1000;
+  const images = new Float32Array(count * 784);
+  for (let i = 0; i < count; i += 1) images.set(demo.testImage(i), i * 784);
+  await demo.encode(images);
+  const times = [];
+  for (let i = 0; i < 3; i += 1) {
+    const started = performance.now();
+    await demo.encode(images);
+    times.push(performance.now() - started);
+  }
+  return (2 * ENCODER_MACS * count) / (median(times) / 1000) / 1e9;
+}
+
 /** Heap, wasm memory and Burn's device memory pool after 1 and 3 epochs of training on a small subset. */
 async function memoryOurs(backend) {
   const demo = await demoOn(backend);
@@ -263,8 +286,10 @@ async function main() {
       }
     }
   }
+  results.encoderGflops = {};
   for (const backend of OURS.filter((name) => name === 'cpu' || hasWebGpu)) {
     results.memory[backend] = await memoryOurs(backend);
+    results.encoderGflops[backend] = await encoderRateOurs(backend);
   }
   window.benchProfileTasks = profileTasks(hasWebGpu);
   results.userAgent = navigator.userAgent;

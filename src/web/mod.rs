@@ -36,8 +36,9 @@ unsafe extern "C" {
 /// opaque "unreachable".
 #[wasm_bindgen(start)]
 pub fn start() {
-    // SAFETY: wasm-bindgen calls the start function exactly once, right after
-    // instantiation and before any other export, so each constructor runs once.
+    // SAFETY: the glue wasm-bindgen generates calls the start function once,
+    // from `__wbg_finalize_init` right after instantiation and before any
+    // other export, so each constructor runs once.
     unsafe { __wasm_call_ctors() };
     console_error_panic_hook::set_once();
 }
@@ -100,7 +101,8 @@ async fn webgpu_device() -> Result<Device, JsError> {
         .map_err(|error| JsError::new(&format!("WebGPU is not available: {error}")))
 }
 
-/// The CPU-only build has no WebGPU backend; the page loads the other build for it.
+/// Rejects WebGPU in the CPU-only build, which has no WebGPU backend. The page
+/// loads the other build (pkg-webgpu/) for WebGPU.
 #[cfg(not(feature = "webgpu"))]
 async fn webgpu_device() -> Result<Device, JsError> {
     Err(JsError::new(
@@ -150,7 +152,7 @@ impl Demo {
         self.backend.clone()
     }
 
-    /// What Burn's device memory pool holds, in bytes:
+    /// Returns what Burn's device memory pool holds, in bytes:
     /// `{ bytesInUse, bytesReserved, allocations }`, or `null` on a device
     /// that keeps no pool (the CPU backend allocates from the wasm heap).
     #[wasm_bindgen(js_name = memoryPoolUsage)]

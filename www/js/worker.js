@@ -5,9 +5,8 @@
 
 import { loadShards } from './shards.js';
 
-/** The two wasm builds: the CPU one is small and always loaded first; the
- *  WebGPU one carries wgpu and its shader compiler, about three times the
- *  download, and is fetched only for a WebGPU worker. */
+/** The two wasm builds, by backend. The WebGPU build adds wgpu and its shader
+ *  compiler, about six times the download, so only a WebGPU worker fetches it. */
 const BUILDS = {
   cpu: '../pkg/mnist_autoencoder.js',
   webgpu: '../pkg-webgpu/mnist_autoencoder.js',
