@@ -205,8 +205,7 @@ impl Trainer {
     /// reshuffled epoch when the previous one is done. Reads the loss with an
     /// asynchronous read only, so it is safe on a browser's WebGPU device.
     pub async fn step(&mut self, train: &MnistSplit) -> Result<StepReport, TrainError> {
-        let batches_per_epoch = self.batches_per_epoch(train.len());
-        if train.is_empty() || batches_per_epoch == 0 {
+        if train.is_empty() || self.batches_per_epoch(train.len()) == 0 {
             return Err(TrainError::NoData);
         }
         if self.is_finished() {
@@ -216,6 +215,9 @@ impl Trainer {
         if self.next_batch == 0 {
             self.start_epoch(train.len());
         }
+        // An epoch covers the images there were when it began: in the browser,
+        // shards that arrive during an epoch join the next one.
+        let batches_per_epoch = self.batches_per_epoch(self.order.len());
         let start = self.next_batch * self.config.batch_size;
         let end = (start + self.config.batch_size).min(self.order.len());
         let batch_size = end - start;

@@ -80,3 +80,28 @@ fn invalid_options_and_empty_data() {
     let empty = mnist_autoencoder::data::MnistSplit::new();
     assert_eq!(pollster::block_on(trainer.step(&empty)), Err(TrainError::NoData));
 }
+
+#[test]
+fn images_added_mid_epoch_join_next_epoch() {
+    let device = Device::flex();
+    let all = common::load(Split::Train, 1);
+    let mut train = all.subset(512);
+    let config = TrainingConfig::new().with_epochs(2).with_batch_size(256);
+    let mut trainer = Trainer::new(&AutoencoderConfig::new(), config, &device).unwrap();
+
+    let first = pollster::block_on(trainer.step(&train)).unwrap();
+    assert_eq!(first.batches_per_epoch, 2);
+
+    // A shard arrives during the first epoch, as in the browser.
+    train = all.subset(1024);
+    let second = pollster::block_on(trainer.step(&train)).unwrap();
+    assert_eq!(second.batches_per_epoch, 2, "the running epoch keeps its images");
+    assert!(second.epoch_end.is_some(), "the first epoch ends after its own 512 images");
+
+    let mut reports = Vec::new();
+    while !trainer.is_finished() {
+        reports.push(pollster::block_on(trainer.step(&train)).unwrap());
+    }
+    assert_eq!(reports.len(), 4, "the second epoch covers all 1,024 images");
+    assert!(reports.iter().all(|report| report.epoch == 2 && report.batches_per_epoch == 4));
+}
