@@ -119,8 +119,10 @@ pub struct Demo {
     model: Autoencoder,
     trainer: Option<Trainer>,
     train: MnistSplit,
-    /// The first `subset` training images while a training on a subset runs.
+    /// The first `train_limit` training images, once more than that are loaded.
     train_subset: Option<MnistSplit>,
+    /// The `subset` option of the running training.
+    train_limit: Option<usize>,
     test: MnistSplit,
 }
 
@@ -142,6 +144,7 @@ impl Demo {
             trainer: None,
             train: MnistSplit::new(),
             train_subset: None,
+            train_limit: None,
             test: MnistSplit::new(),
         })
     }
@@ -266,10 +269,9 @@ impl Demo {
             Trainer::new(&AutoencoderConfig::new(), config, &self.device)
         }
         .map_err(to_js_error)?;
-        self.train_subset = options
-            .subset
-            .filter(|&subset| subset < self.train.len())
-            .map(|subset| self.train.subset(subset));
+        self.train_limit = options.subset;
+        self.train_subset = None;
+        self.update_train_subset();
         self.trainer = Some(trainer);
         Ok(self.train_subset.as_ref().unwrap_or(&self.train).len())
     }
@@ -278,6 +280,7 @@ impl Demo {
     /// has been read back, so the time to resolve is the step's real time.
     #[wasm_bindgen(js_name = trainStep)]
     pub async fn train_step(&mut self) -> Result<JsValue, JsError> {
+        self.update_train_subset();
         let trainer = self
             .trainer
             .as_mut()
@@ -311,6 +314,7 @@ impl Demo {
             self.model = trainer.model();
         }
         self.train_subset = None;
+        self.train_limit = None;
     }
 
     /// Measures training speed on this device in images per second (see
@@ -399,6 +403,17 @@ impl Demo {
         }
         let seconds = (js_sys::Date::now() - started) / 1000.0;
         Ok((batch_size * steps) as f64 / seconds.max(1e-6))
+    }
+
+    /// Training may start while shards still arrive, so the training images
+    /// are all those loaded so far, up to `train_limit`. Copies the first
+    /// `train_limit` images once more than that are loaded.
+    fn update_train_subset(&mut self) {
+        let Some(limit) = self.train_limit else { return };
+        let copied = self.train_subset.as_ref().map_or(0, MnistSplit::len);
+        if self.train.len() > limit && copied < limit {
+            self.train_subset = Some(self.train.subset(limit));
+        }
     }
 
     /// Returns the model inference runs on: the one being trained, else the loaded one.

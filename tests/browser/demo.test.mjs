@@ -252,6 +252,50 @@ test('without WebGPU the page falls back to the CPU', async () => {
   }
 });
 
+test('training starts before every shard arrives', async () => {
+  // Holds four of the six training shards until the first batch has trained.
+  site.hold((pathname) => /train-0[2-5]\.mnsd$/.test(pathname));
+  const browser = await launch({ webgpu: false });
+  try {
+    const { page } = browser;
+    await page.goto(`${site.url}?backend=cpu&epochs=2&batch=256&evaluate=500`);
+    // Training may start after the first training shard; wait for the second,
+    // the last one before the held shards, so the figures below are fixed.
+    await page.waitForFunction(() => window.demo?.dataReady === true
+      && /20,000 training/.test(document.getElementById('data-status').textContent), null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => window.demo.dataComplete), false, 'four shards are still held');
+    assert.equal(await page.locator('#train-start').isEnabled(), true, 'Start is enabled');
+    assert.match(await page.locator('#data-status').textContent(), /20,000 training and 10,000 test images verified · downloading…/);
+
+    await page.evaluate(() => {
+      window.steps = [];
+      window.demo.on((type, detail) => {
+        if (type === 'train-step') window.steps.push(detail);
+      });
+      window.statusTexts = [];
+      const status = document.getElementById('train-status');
+      new MutationObserver(() => window.statusTexts.push(status.textContent))
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await page.click('#train-start');
+    await page.waitForFunction(() => window.steps.length > 0, null, { timeout: 120_000 });
+    const first = await page.evaluate(() => window.steps[0]);
+    assert.equal(first.batchesPerEpoch, Math.ceil(20_000 / 256), 'the first epoch covers the 20,000 images loaded');
+    const texts = await page.evaluate(() => window.statusTexts);
+    assert.ok(texts.some((text) => /Training on the 20,000 images loaded so far/.test(text)), texts.join('\n'));
+
+    site.release();
+    await page.waitForFunction(() => window.demo.dataComplete === true, null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.body.dataset.training === 'finished', null, { timeout: 300_000 });
+    const last = await page.evaluate(() => window.steps.at(-1));
+    assert.equal(last.epoch, 2);
+    assert.ok(last.batchesPerEpoch > first.batchesPerEpoch, `the second epoch has more batches (${last.batchesPerEpoch}) than the first (${first.batchesPerEpoch})`);
+  } finally {
+    site.release();
+    await browser.close();
+  }
+});
+
 test('bad weights rejected and trained weights survive reload', async () => {
   const browser = await open('?backend=cpu&epochs=1&batch=256&subset=512&evaluate=500');
   try {

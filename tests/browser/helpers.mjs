@@ -24,14 +24,19 @@ const MIME = {
 
 /**
  * Serves the built site under `prefix` (for example "/demo/") on a free
- * port of 127.0.0.1. Returns { url, requests, close }, where `requests`
- * lists every path asked for.
+ * port of 127.0.0.1. Returns { url, requests, hold, release, close }, where
+ * `requests` lists every path asked for. `hold(test)` makes the server wait
+ * before answering each path that `test(path)` accepts, until `release()`.
  */
 export async function serveSite(prefix = '/') {
   const requests = [];
+  let held = () => false;
+  let gate = Promise.resolve();
+  let open = () => {};
   const server = createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     requests.push(pathname);
+    if (held(pathname)) await gate;
     if (!pathname.startsWith(prefix)) {
       response.writeHead(404).end('not found');
       return;
@@ -58,6 +63,14 @@ export async function serveSite(prefix = '/') {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
+    hold(test) {
+      held = test;
+      gate = new Promise((resolve) => { open = resolve; });
+    },
+    release() {
+      held = () => false;
+      open();
+    },
     requests,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
@@ -106,7 +119,7 @@ export async function launch({ webgpu = true } = {}) {
 
 /** Waits until every shard is verified and the page reports it is ready; throws the page's error otherwise. */
 export async function waitReady(page, timeout = 180_000) {
-  await page.waitForFunction(() => window.demo?.dataReady === true
+  await page.waitForFunction(() => window.demo?.dataComplete === true
     || !document.getElementById('error').hidden, null, { timeout });
   const error = await page.locator('#error').evaluate((element) => (element.hidden ? null : element.textContent));
   if (error) throw new Error(`the page shows an error: ${error}`);

@@ -26,7 +26,7 @@ export class DenoisePanel {
       this.schedule();
     });
     app.on((type) => {
-      if (type === 'data-ready' || type === 'weights-changed') this.schedule();
+      if (type === 'test-ready' || type === 'weights-changed') this.schedule();
       if (type === 'drawing' && $('denoise-source').value === 'drawing') this.schedule();
     });
   }
@@ -42,7 +42,7 @@ export class DenoisePanel {
   }
 
   async run() {
-    if (!this.app.dataReady) return;
+    if (!this.app.testReady) return;
     try {
       const { image, name } = await this.source();
       const sigma = Number($('denoise-sigma').value);
@@ -65,6 +65,9 @@ export class DenoisePanel {
       for (const id of ['denoise-original', 'denoise-noisy', 'denoise-output']) paintDigit($(id), null);
       $('denoise-noisy-caption').textContent = 'Noisy';
       $('denoise-output-caption').textContent = 'Denoised';
+      $('denoise-original').setAttribute('aria-label', 'Original: none, see the panel message');
+      $('denoise-noisy').setAttribute('aria-label', 'With noise: none');
+      $('denoise-output').setAttribute('aria-label', 'Denoised: none');
       showPanelMessage('denoise-section', `Cannot denoise: ${error.message}.`);
     }
   }

@@ -31,7 +31,7 @@ export class DrawPanel {
 
   /** Puts the chosen test digit on the pad, so the pad works without a pointer too. */
   async putTestDigit() {
-    if (!this.app.dataReady) {
+    if (!this.app.testReady) {
       showPanelMessage('draw-section', 'The test digits are still loading; try again in a moment.');
       return;
     }

@@ -21,7 +21,7 @@ export class InterpolatePanel {
     }
     $('interp-download').addEventListener('click', () => this.download());
     app.on((type) => {
-      if (type === 'data-ready' || type === 'weights-changed') this.schedule();
+      if (type === 'test-ready' || type === 'weights-changed') this.schedule();
       const usesDrawing = $('interp-from-source').value === 'drawing' || $('interp-to-source').value === 'drawing';
       if (type === 'drawing' && usesDrawing) this.schedule();
     });
@@ -37,7 +37,7 @@ export class InterpolatePanel {
   }
 
   async run() {
-    if (!this.app.dataReady) return;
+    if (!this.app.testReady) return;
     try {
       const steps = $('interp-steps').value.trim() === '' ? NaN : Number($('interp-steps').value);
       if (!Number.isInteger(steps) || steps < 1 || steps > 64) {
@@ -49,7 +49,8 @@ export class InterpolatePanel {
       const strip = $('interp-strip');
       paintStrip(strip, frames);
       strip.dataset.frames = String(frames.length / 784);
-      strip.setAttribute('aria-label', `Interpolation in ${steps} steps from ${from.name} to ${to.name}: ${steps + 1} frames`);
+      const stepWord = steps === 1 ? 'step' : 'steps';
+      strip.setAttribute('aria-label', `Interpolation in ${steps} ${stepWord} from ${from.name} to ${to.name}: ${steps + 1} frames`);
       this.app.emit('interpolated', { frames });
       showPanelMessage('interpolate-section', null);
       $('interp-download').disabled = false;
@@ -58,6 +59,7 @@ export class InterpolatePanel {
       // Blank the strip, so it never shows frames of other settings.
       paintStrip($('interp-strip'), new Float32Array(784));
       $('interp-strip').dataset.frames = '0';
+      $('interp-strip').setAttribute('aria-label', 'Interpolation: no frames, see the panel message');
       $('interp-download').disabled = true;
       showPanelMessage('interpolate-section', `Cannot interpolate: ${error.message}.`);
     }

@@ -18,7 +18,12 @@ const app = {
   backend: null,
   /** The latest preprocessed drawing (784 values) or null. */
   drawing: null,
+  /** The test shard is verified: the test-digit tools work. */
+  testReady: false,
+  /** The test shard and one training shard are verified: training can start. */
   dataReady: false,
+  /** Every shard is verified. */
+  dataComplete: false,
   /** Calls the worker; panels use this so a restarted session is picked up. */
   call(method, args, transfer) {
     if (!this.session) return Promise.reject(new Error('the model is not running'));
@@ -45,6 +50,7 @@ new DenoisePanel(app);
 new InterpolatePanel(app);
 
 function onWorkerEvent(type, detail) {
+  if (type === 'data-progress' && detail.verified) onShardVerified(detail.counts);
   if (type === 'worker-error') {
     recover(new Error(detail.message));
     return;
@@ -53,6 +59,20 @@ function onWorkerEvent(type, detail) {
     recover(new Error(detail.message));
   }
   app.emit(type, detail);
+}
+
+/** Marks what the verified shards allow, and tells the panels, while the others still load. */
+function onShardVerified(counts) {
+  if (counts.test > 0 && !app.testReady) {
+    app.testReady = true;
+    app.emit('test-ready', counts);
+  }
+  if (counts.test > 0 && counts.train > 0 && !app.dataReady) {
+    app.dataReady = true;
+    app.emit('data-ready', counts);
+    showStatus(`Ready to train on the ${counts.train.toLocaleString()} training images loaded so far; `
+      + 'the others join from the next epoch as they arrive.');
+  }
 }
 
 /** Starts a session on `requested` ("auto", "webgpu" or "cpu") with `weightBytes`. */
@@ -83,8 +103,10 @@ async function pickFaster(webgpu) {
   const speeds = `${Math.round(gpuSpeed).toLocaleString()} images/s on WebGPU against `
     + `${Math.round(cpuSpeed).toLocaleString()} on the CPU at batch ${MEASURE.batchSize}`;
   app.measured = { webgpu: gpuSpeed, cpu: cpuSpeed };
+  // Names the WebGPU adapter, so it does not read as the CPU's.
+  const adapter = webgpu.reason.startsWith('adapter') ? `WebGPU ${webgpu.reason}` : webgpu.reason;
   if (gpuSpeed <= cpuSpeed) {
-    $('device-status').textContent = `Device: CPU (WebAssembly) (faster here: ${speeds}; ${webgpu.reason})`;
+    $('device-status').textContent = `Device: CPU (WebAssembly) (faster here: ${speeds}; ${adapter})`;
     app.emit('device-chosen', { backend: 'cpu', ...app.measured });
     return;
   }
@@ -92,7 +114,7 @@ async function pickFaster(webgpu) {
     $('device-status').textContent = `Device: CPU (WebAssembly) (WebGPU is faster here, ${speeds}; choose it in the menu after training)`;
     return;
   }
-  await startOn({ backend: 'webgpu', reason: `faster here: ${speeds}; ${webgpu.reason}` }, await weights.snapshot());
+  await startOn({ backend: 'webgpu', reason: `faster here: ${speeds}; ${adapter}` }, await weights.snapshot());
   app.emit('device-chosen', { backend: 'webgpu', ...app.measured });
 }
 
@@ -129,7 +151,9 @@ async function startOn(choice, weightBytes) {
   document.body.dataset.backend = session.backend;
   app.emit('session', { backend: session.backend });
 
+  app.testReady = false;
   app.dataReady = false;
+  app.dataComplete = false;
   showStatus('Loading MNIST…');
   let counts;
   try {
@@ -140,8 +164,8 @@ async function startOn(choice, weightBytes) {
     throw error;
   }
   if (mine !== generation) return;
-  app.dataReady = true;
-  app.emit('data-ready', counts);
+  app.dataComplete = true;
+  app.emit('data-complete', counts);
   showStatus(`Ready: ${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images on ${label}.`);
 }
 

@@ -79,13 +79,13 @@ export class TrainPanel {
     document.body.dataset.training = state;
   }
 
-  showData({ loadedBytes, totalBytes, counts, verified }) {
+  showData({ loadedBytes, totalBytes, counts }) {
     $('data-progress').max = totalBytes;
     $('data-progress').value = loadedBytes;
     const megabytes = (bytes) => (bytes / 1e6).toFixed(1);
     $('data-status').textContent = `${megabytes(loadedBytes)} of ${megabytes(totalBytes)} MB`
       + ` · ${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images verified`
-      + (verified ? '' : ' · downloading…');
+      + (loadedBytes < totalBytes ? ' · downloading…' : '');
   }
 
   async start() {
@@ -104,13 +104,17 @@ export class TrainPanel {
     this.startedAt = performance.now();
     this.trainedMs = 0;
     this.images = 0;
+    this.lastTestMse = undefined;
     try {
       $('train-status').textContent = 'Measuring the untrained model…';
       const started = await this.app.call('trainStart', { options, evaluateLimit });
       this.untrainedMse = started.untrainedMse;
       this.options = { ...options, trainImages: started.trainImages };
       this.setState('running');
-      $('train-status').textContent = `Untrained test MSE ${started.untrainedMse.toFixed(4)}. Training on ${started.trainImages.toLocaleString()} images…`;
+      const growing = !this.app.dataComplete && options.subset > started.trainImages;
+      const loading = growing ? ' loaded so far; the others join from the next epoch as they arrive' : '';
+      $('train-status').textContent = `Untrained test MSE ${started.untrainedMse.toFixed(4)}. `
+        + `Training on the ${started.trainImages.toLocaleString()} images${loading}…`;
       showStatus('Training started.');
       this.app.emit('training', { state: 'running' });
     } catch (error) {
