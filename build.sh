@@ -168,8 +168,16 @@ case "$command" in
         log "building the native trainer for its seconds per epoch"
         cargo build --locked --bin autoencoder
         log "benchmark in headless Chromium (this demo and TensorFlow.js, interleaved)"
+        # PyTorch is timed on the same recipe when PYTHON (default python3) has torch and numpy.
+        python="${PYTHON:-python3}"
+        pytorch_python=""
+        if "$python" -c 'import torch, numpy' 2> /dev/null; then
+            pytorch_python=$(command -v "$python")
+        else
+            echo "note: $python has no torch and numpy, so PyTorch is not timed; pip install torch numpy, or set PYTHON" >&2
+        fi
         SITE_DIR="$PWD/dist" CHROMIUM="${CHROMIUM:-$(find_chromium)}" NATIVE_BIN="$CARGO_TARGET_DIR/debug/autoencoder" \
-            node bench/run.mjs
+            PYTORCH_PYTHON="$pytorch_python" node bench/run.mjs
         ;;
     *)
         echo "unknown command: $command (expected build, serve, test, native, browser or bench)" >&2

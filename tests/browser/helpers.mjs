@@ -25,18 +25,18 @@ const MIME = {
 /**
  * Serves the built site under `prefix` (for example "/demo/") on a free
  * port of 127.0.0.1. Returns { url, requests, hold, release, close }, where
- * `requests` lists every path asked for. `hold(test)` makes the server wait
- * before answering each path that `test(path)` accepts, until `release()`.
+ * `requests` lists every path requested. `hold(test)` delays the response to
+ * each path that `test(path)` accepts until `release()` is called.
  */
 export async function serveSite(prefix = '/') {
   const requests = [];
-  let held = () => false;
+  let isHeld = () => false;
   let gate = Promise.resolve();
   let open = () => {};
   const server = createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     requests.push(pathname);
-    if (held(pathname)) await gate;
+    if (isHeld(pathname)) await gate;
     if (!pathname.startsWith(prefix)) {
       response.writeHead(404).end('not found');
       return;
@@ -64,11 +64,11 @@ export async function serveSite(prefix = '/') {
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
     hold(test) {
-      held = test;
+      isHeld = test;
       gate = new Promise((resolve) => { open = resolve; });
     },
     release() {
-      held = () => false;
+      isHeld = () => false;
       open();
     },
     requests,

@@ -61,7 +61,7 @@ function onWorkerEvent(type, detail) {
   app.emit(type, detail);
 }
 
-/** Marks what the verified shards allow, and tells the panels, while the others still load. */
+/** Marks what the verified shards allow and emits it to the panels, while the others still load. */
 function onShardVerified(counts) {
   if (counts.test > 0 && !app.testReady) {
     app.testReady = true;
