@@ -296,6 +296,30 @@ test('training starts before every shard arrives', async () => {
   }
 });
 
+test('Start waits for data after a device switch', async () => {
+  const browser = await open('?backend=cpu', { webgpu: false });
+  try {
+    const { page } = browser;
+    assert.equal(await page.locator('#train-start').isEnabled(), true, 'Start is enabled once the data is in');
+
+    // The new session's worker loads the shards again; hold the training ones.
+    site.hold((pathname) => /train-\d+\.mnsd$/.test(pathname));
+    await page.selectOption('#device-select', 'auto');
+    // First the new session resets the flags, then its test shard arrives.
+    await page.waitForFunction(() => window.demo.dataComplete === false, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.demo.testReady === true, null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => window.demo.dataReady), false, 'no training shard is in yet');
+    assert.equal(await page.locator('#train-start').isEnabled(), false, 'Start waits for a training shard');
+
+    site.release();
+    await waitReady(page);
+    assert.equal(await page.locator('#train-start').isEnabled(), true, 'Start is enabled again');
+  } finally {
+    site.release();
+    await browser.close();
+  }
+});
+
 test('bad weights rejected and trained weights survive reload', async () => {
   const browser = await open('?backend=cpu&epochs=1&batch=256&subset=512&evaluate=500');
   try {

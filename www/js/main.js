@@ -67,9 +67,13 @@ function onShardVerified(counts) {
     app.testReady = true;
     app.emit('test-ready', counts);
   }
-  if (counts.test > 0 && counts.train > 0 && !app.dataReady) {
+  if (counts.test === 0 || counts.train === 0) return;
+  if (!app.dataReady) {
     app.dataReady = true;
     app.emit('data-ready', counts);
+  }
+  const training = document.body.dataset.training;
+  if (training === 'idle' || training === 'loading') {
     showStatus(`Ready to train on the ${counts.train.toLocaleString()} training images loaded so far; `
       + 'the others join from the next epoch as they arrive.');
   }
@@ -149,11 +153,12 @@ async function startOn(choice, weightBytes) {
   }
   app.backend = session.backend;
   document.body.dataset.backend = session.backend;
-  app.emit('session', { backend: session.backend });
-
+  // The new worker has no data yet: reset before the panels hear of the session.
   app.testReady = false;
   app.dataReady = false;
   app.dataComplete = false;
+  app.emit('session', { backend: session.backend });
+
   showStatus('Loading MNIST…');
   let counts;
   try {
@@ -166,7 +171,15 @@ async function startOn(choice, weightBytes) {
   if (mine !== generation) return;
   app.dataComplete = true;
   app.emit('data-complete', counts);
-  showStatus(`Ready: ${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images on ${label}.`);
+  const images = `${counts.train.toLocaleString()} training and ${counts.test.toLocaleString()} test images`;
+  const training = document.body.dataset.training;
+  if (training === 'running' || training === 'paused' || training === 'starting') {
+    showStatus(`All ${images} are loaded; the next epoch trains on all of them.`);
+  } else if (training !== 'finished') {
+    // A finished training's summary stays; the data line shows the counts.
+    const device = session.backend === 'webgpu' ? 'WebGPU' : 'CPU (WebAssembly)';
+    showStatus(`Ready: ${images} on ${device}.`);
+  }
 }
 
 let recovering = false;

@@ -105,20 +105,23 @@ export class TrainPanel {
     this.trainedMs = 0;
     this.images = 0;
     this.lastTestMse = undefined;
+    this.growing = false;
+    $('train-progress').value = 0;
     try {
       $('train-status').textContent = 'Measuring the untrained model…';
       const started = await this.app.call('trainStart', { options, evaluateLimit });
       this.untrainedMse = started.untrainedMse;
       this.options = { ...options, trainImages: started.trainImages };
       this.setState('running');
-      const growing = !this.app.dataComplete && options.subset > started.trainImages;
-      const loading = growing ? ' loaded so far; the others join from the next epoch as they arrive' : '';
+      this.growing = !this.app.dataComplete && options.subset > started.trainImages;
+      const loading = this.growing ? ' loaded so far; the others join from the next epoch as they arrive' : '';
       $('train-status').textContent = `Untrained test MSE ${started.untrainedMse.toFixed(4)}. `
         + `Training on the ${started.trainImages.toLocaleString()} images${loading}…`;
       showStatus('Training started.');
       this.app.emit('training', { state: 'running' });
     } catch (error) {
       this.setState('idle');
+      $('train-status').textContent = `Training did not start: ${error.message}`;
       showError(`Training could not start: ${error.message}`, error);
     }
   }
@@ -141,7 +144,8 @@ export class TrainPanel {
       + (this.lastTestMse !== undefined ? ` · test MSE ${this.lastTestMse.toFixed(4)} (untrained ${this.untrainedMse.toFixed(4)})` : '')
       + ` · learning rate ${step.learningRate.toExponential(0)}`
       + ` · ${Math.round(imagesPerSecond).toLocaleString()} images/s`
-      + (step.finished ? '' : ` · about ${formatDuration(secondsLeft)} left`);
+      + (step.finished ? '' : ` · about ${formatDuration(secondsLeft)} left`)
+      + (this.growing && !this.app.dataComplete ? ' · more images join from the next epoch as shards arrive' : '');
     $('train-status').dataset.imagesPerSecond = imagesPerSecond.toFixed(1);
     if (this.lastTestMse !== undefined) $('train-status').dataset.testMse = String(this.lastTestMse);
     $('train-status').dataset.untrainedMse = String(this.untrainedMse);
