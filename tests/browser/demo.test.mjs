@@ -213,7 +213,8 @@ test('interpolation has n + 1 frames ending at both reconstructions', async () =
 });
 
 test('automatic device choice follows measured speed', async () => {
-  const browser = await open();
+  // Measured even where WebGPU is a software fallback, as it is without a GPU.
+  const browser = await open('?measure=always');
   try {
     const { page } = browser;
     await page.waitForFunction(() => window.demo.measured !== undefined
@@ -226,6 +227,26 @@ test('automatic device choice follows measured speed', async () => {
     console.log(`automatic choice: ${device}`);
     assert.match(device, /faster here: [\d,]+ images\/s on WebGPU against [\d,]+ on the CPU/);
     assert.match(device, faster === 'webgpu' ? /^Device: WebGPU/ : /^Device: CPU/);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('software WebGPU adapter is not measured', async (t) => {
+  const firstRequest = site.requests.length;
+  const browser = await open();
+  try {
+    const { page } = browser;
+    const software = await page.evaluate(async () => (await navigator.gpu?.requestAdapter())?.info.isFallbackAdapter === true);
+    if (!software) {
+      t.skip('this machine has a hardware WebGPU adapter');
+      return;
+    }
+    assert.match(await page.locator('#device-status').textContent(), /^Device: CPU \(WebAssembly\) \(WebGPU here is a software fallback/);
+    await page.waitForTimeout(2000);
+    assert.equal(await page.evaluate(() => window.demo.measured), undefined, 'WebGPU was not measured');
+    const requested = site.requests.slice(firstRequest);
+    assert.deepEqual(requested.filter((url) => url.includes('pkg-webgpu')), [], 'the WebGPU build is not fetched');
   } finally {
     await browser.close();
   }

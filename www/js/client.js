@@ -61,7 +61,11 @@ export class ModelWorker {
   }
 }
 
-/** Checks on the main thread whether WebGPU can be used here, and returns why. */
+/**
+ * Checks on the main thread whether WebGPU can be used here. Returns
+ * { available, software, reason }: `software` is set for a fallback adapter
+ * (such as SwiftShader), which runs shaders on the processor itself.
+ */
 export async function probeWebGpu() {
   if (!('gpu' in navigator) || !navigator.gpu) {
     return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
@@ -73,7 +77,8 @@ export async function probeWebGpu() {
     }
     const info = adapter.info ?? {};
     const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
-    return { available: true, reason: name ? `adapter: ${name}` : 'an adapter is available' };
+    const software = info.isFallbackAdapter === true;
+    return { available: true, software, reason: name ? `adapter: ${name}` : 'an adapter is available' };
   } catch (error) {
     return { available: false, reason: `WebGPU adapter request failed: ${error.message}` };
   }

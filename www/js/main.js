@@ -81,9 +81,9 @@ function onShardVerified(counts) {
 
 /** Starts a session on `requested` ("auto", "webgpu" or "cpu") with `weightBytes`. */
 async function start(requested, weightBytes) {
-  const choice = await chooseBackend(requested);
+  const choice = await chooseBackend(requested, { measureSoftware: params.get('measure') === 'always' });
   await startOn(choice, weightBytes);
-  if (requested === 'auto' && choice.webgpu.available) await pickFaster(choice.webgpu);
+  if (requested === 'auto' && choice.measure) await pickFaster(choice.webgpu);
 }
 
 /**

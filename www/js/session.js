@@ -38,22 +38,36 @@ export class ModelSession {
 /**
  * Picks the backend to start on: the one forced by `requested` ("webgpu" or
  * "cpu"), or the CPU for "auto", because it starts in a fraction of a second.
- * `measureWebGpu` then measures whether WebGPU is faster here. Returns
- * { backend, reason, webgpu }, where `webgpu` is the adapter probe.
+ * Returns { backend, reason, webgpu, measure }, where `webgpu` is the adapter
+ * probe and `measure` is true when `measureWebGpu` should then check whether
+ * WebGPU is faster. A software WebGPU adapter is not measured unless
+ * `measureSoftware` is set: it runs on the same processor as the CPU
+ * backend, far slower, and measuring it would fetch the WebGPU build and
+ * keep the processor busy for seconds.
  */
-export async function chooseBackend(requested) {
+export async function chooseBackend(requested, { measureSoftware = false } = {}) {
   const probe = await probeWebGpu();
   if (requested === 'cpu') {
-    return { backend: 'cpu', reason: 'chosen by hand', webgpu: probe };
+    return { backend: 'cpu', reason: 'chosen by hand', webgpu: probe, measure: false };
   }
   if (requested === 'webgpu') {
     return probe.available
-      ? { backend: 'webgpu', reason: `chosen by hand; ${probe.reason}`, webgpu: probe }
-      : { backend: 'cpu', reason: `WebGPU was requested, but ${probe.reason}`, webgpu: probe };
+      ? { backend: 'webgpu', reason: `chosen by hand; ${probe.reason}`, webgpu: probe, measure: false }
+      : { backend: 'cpu', reason: `WebGPU was requested, but ${probe.reason}`, webgpu: probe, measure: false };
   }
-  return probe.available
-    ? { backend: 'cpu', reason: 'measuring whether WebGPU is faster here…', webgpu: probe }
-    : { backend: 'cpu', reason: probe.reason, webgpu: probe };
+  if (!probe.available) {
+    return { backend: 'cpu', reason: probe.reason, webgpu: probe, measure: false };
+  }
+  if (probe.software && !measureSoftware) {
+    return {
+      backend: 'cpu',
+      reason: `WebGPU here is a software fallback (${probe.reason}) that runs on this processor, `
+        + 'slower than the CPU backend; choose WebGPU in the menu to try it',
+      webgpu: probe,
+      measure: false,
+    };
+  }
+  return { backend: 'cpu', reason: 'measuring whether WebGPU is faster here…', webgpu: probe, measure: true };
 }
 
 /** Batch size and timed steps of the start-up speed measurement. */
