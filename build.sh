@@ -107,9 +107,9 @@ build_wasm() {
 }
 
 # build_site PROFILE OUT_DIR: the page, its libraries and two wasm builds,
-# with relative URLs only, in one folder. pkg/ is the CPU-only build every
-# visitor loads; pkg-webgpu/ adds the WebGPU backend and is fetched only
-# where the browser has WebGPU.
+# with relative URLs only, in one folder. pkg/ is the CPU-only build that
+# every visitor loads. pkg-webgpu/ adds the WebGPU backend, and the page
+# fetches it only for a hardware WebGPU adapter or when WebGPU is chosen.
 build_site() {
     local profile=$1 out=$2
     ensure_wasm_target

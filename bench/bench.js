@@ -141,8 +141,7 @@ const ENCODER_MACS = 784 * 392 + 392 * 8;
 async function encoderRateOurs(backend) {
   const demo = await demoOn(backend);
   const count = 1000;
-  const images = new Float32Array(count * 784);
-  for (let i = 0; i < count; i += 1) images.set(demo.testImage(i), i * 784);
+  const images = await trainingImages(demo, count);
   await demo.encode(images);
   const times = [];
   for (let i = 0; i < 3; i += 1) {

@@ -163,7 +163,7 @@ const result = {
     wasmAndJsGzip: await gzipBytes(path.join(SITE_DIR, 'pkg'), (name) => /\.(wasm|js)$/.test(name))
       + await gzipBytes(path.join(SITE_DIR, 'js'), (name) => name.endsWith('.js'))
       + await gzipBytes(path.join(SITE_DIR, 'vendor'), (name) => name.endsWith('.js')),
-    // Fetched in the background only where the browser has WebGPU.
+    // Fetched only for a hardware WebGPU adapter or when the visitor chooses WebGPU.
     webgpuBuildGzip: await gzipBytes(path.join(SITE_DIR, 'pkg-webgpu'), (name) => /\.(wasm|js)$/.test(name)),
     weights: (await stat(path.join(SITE_DIR, 'weights/pretrained.bin'))).size,
     dataset: manifest.shards.reduce((sum, entry) => sum + entry.bytes, 0),
@@ -202,7 +202,7 @@ const rows = [
   ['CPU: GFLOP/s in training (batch 2048); encoder alone', `${fmt(trainGflops(ours['cpu@2048']), 2)}; ${fmt(browser.encoderGflops?.cpu, 2)}`, `TF.js wasm ${fmt(trainGflops(peer['wasm@2048']), 2)}`, '', ''],
   ['WebGPU: GFLOP/s in training (batch 2048); encoder alone', `${fmt(trainGflops(ours['webgpu@2048']), 2)}; ${fmt(browser.encoderGflops?.webgpu, 2)}`, `TF.js webgl ${fmt(trainGflops(peer['webgl@2048']), 2)}, webgpu ${fmt(trainGflops(peer['webgpu@2048']), 2)}`, '', ''],
   ['wasm + JS loaded first (CPU build), gzip (bytes)', fmt(result.bytes.wasmAndJsGzip), '', '', '≤ 1,500,000'],
-  ['WebGPU build, fetched only with WebGPU, gzip (bytes)', fmt(result.bytes.webgpuBuildGzip), '', '', ''],
+  ['WebGPU build, fetched only for WebGPU, gzip (bytes)', fmt(result.bytes.webgpuBuildGzip), '', '', ''],
   ['pretrained weights (bytes)', fmt(result.bytes.weights), '', '', '≤ 1,300,000'],
   ['dataset (bytes); first shard', `${result.bytes.dataset}; ${result.bytes.firstShard}`, '', '', '≤ 10,000,000'],
   ['wasm memory growth, epoch 1 → 3, CPU (%)', fmt(growth(browser.memory?.cpu), 1), '', '', '≤ 5 %'],
